@@ -1,0 +1,57 @@
+"""The one DatabaseProxy, opened from a URL (sqlite:/// or postgresql://)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import peewee
+from playhouse.db_url import connect
+
+db = peewee.DatabaseProxy()
+"""Every model's database; `open_database` binds it."""
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    "synchronous": "normal",
+    "cache_size": -64_000,
+}
+
+
+def open_database(url: str) -> peewee.Database:
+    """Connect the proxy to `url` and return the real database.
+
+    SQLite opens in WAL with foreign keys and a busy timeout, and every transaction takes the
+    write lock at BEGIN (`IMMEDIATE`): deferred transactions fail at once with "database is
+    locked" when two writers upgrade at the same time, which the busy timeout cannot help.
+    """
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///") :]
+        if path and path != ":memory:":
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        real = connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+    elif url.startswith(("postgresql://", "postgres://", "postgresext://")):
+        real = connect(url, autorollback=True)
+    else:
+        raise ValueError(f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql://…")
+    db.initialize(real)
+    return real
+
+
+def close_database() -> None:
+    if db.obj is not None and not db.is_closed():
+        db.close()
+
+
+def is_postgres() -> bool:
+    return isinstance(db.obj, peewee.PostgresqlDatabase)
+
+
+def reading() -> Any:
+    """A read-only transaction: one consistent snapshot without taking SQLite's write lock
+    (every other transaction here is IMMEDIATE)."""
+    if is_postgres():
+        return db.atomic()
+    return db.atomic(lock_type="DEFERRED")

@@ -1,0 +1,114 @@
+"""The first schema: reps, campaigns, leads, touches, batches and the event log."""
+
+import peewee as pw
+
+
+def up(migrator, db):  # type: ignore[no-untyped-def]
+    class Base(pw.Model):
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    class Rep(Base):
+        name = pw.CharField(max_length=120, unique=True)
+        role = pw.CharField(max_length=16)
+        email = pw.CharField(max_length=254, default="")
+        active = pw.BooleanField(default=True)
+        created_at = pw.DateTimeField()
+
+        class Meta:
+            table_name = "rep"
+
+    class Campaign(Base):
+        name = pw.CharField(max_length=200, unique=True)
+        source = pw.CharField(max_length=32)
+        starts_on = pw.DateField(null=True)
+        created_at = pw.DateTimeField()
+
+        class Meta:
+            table_name = "campaign"
+
+    class Lead(Base):
+        first_name = pw.TextField(default="")
+        last_name = pw.TextField(default="")
+        email = pw.TextField(default="")
+        email_key = pw.TextField(default="", index=True)
+        phone = pw.TextField(default="")
+        phone_key = pw.TextField(default="", index=True)
+        company = pw.TextField(default="")
+        title = pw.TextField(default="")
+        country = pw.TextField(default="")
+        notes = pw.TextField(default="")
+        source = pw.CharField(max_length=32)
+        campaign = pw.ForeignKeyField(Campaign, null=True, on_delete="SET NULL")
+        stage = pw.CharField(max_length=16)
+        rating = pw.CharField(max_length=8, null=True)
+        rating_rank = pw.SmallIntegerField(default=0)
+        owner = pw.ForeignKeyField(Rep, null=True, backref="leads")
+        sales_owner = pw.ForeignKeyField(Rep, null=True, backref="sales_leads")
+        next_action_due = pw.DateTimeField(null=True)
+        next_action_note = pw.TextField(default="")
+        resurface_on = pw.DateTimeField(null=True)
+        reason_code = pw.CharField(max_length=32, default="")
+        reason = pw.TextField(default="")
+        amount = pw.DecimalField(max_digits=14, decimal_places=2, null=True)
+        touch_count = pw.IntegerField(default=0)
+        voicemail_count = pw.IntegerField(default=0)
+        first_touch_at = pw.DateTimeField(null=True)
+        last_touch_at = pw.DateTimeField(null=True)
+        do_not_contact = pw.BooleanField(default=False)
+        created_at = pw.DateTimeField()
+        stage_entered_at = pw.DateTimeField()
+        updated_at = pw.DateTimeField()
+        updated_by = pw.ForeignKeyField(Rep, null=True, backref="+")
+        version = pw.IntegerField(default=1)
+
+        class Meta:
+            table_name = "lead"
+            indexes = (
+                (("owner", "stage", "next_action_due"), False),
+                (("owner", "stage", "rating_rank", "stage_entered_at"), False),
+                (("owner", "stage", "resurface_on"), False),
+                (("stage", "touch_count", "created_at"), False),
+                (("sales_owner", "stage"), False),
+            )
+
+    class Touch(Base):
+        lead = pw.ForeignKeyField(Lead, on_delete="CASCADE")
+        rep = pw.ForeignKeyField(Rep, null=True, backref="+")
+        at = pw.DateTimeField()
+        channel = pw.CharField(max_length=16)
+        outcome = pw.CharField(max_length=24)
+        note = pw.TextField(default="")
+
+        class Meta:
+            table_name = "touch"
+            indexes = ((("lead", "at"), False),)
+
+    class Batch(Base):
+        actor = pw.ForeignKeyField(Rep, null=True, backref="+")
+        at = pw.DateTimeField()
+        action = pw.CharField(max_length=32)
+        size = pw.IntegerField(default=0)
+        undone_at = pw.DateTimeField(null=True)
+        undo_of = pw.IntegerField(null=True)
+
+        class Meta:
+            table_name = "batch"
+            indexes = ((("actor", "id"), False),)
+
+    class LeadEvent(Base):
+        lead = pw.ForeignKeyField(Lead, on_delete="CASCADE")
+        actor = pw.ForeignKeyField(Rep, null=True, backref="+")
+        at = pw.DateTimeField()
+        kind = pw.CharField(max_length=24)
+        from_stage = pw.CharField(max_length=16, null=True)
+        to_stage = pw.CharField(max_length=16, null=True)
+        data = pw.TextField(default="{}")
+        batch = pw.ForeignKeyField(Batch, null=True)
+
+        class Meta:
+            table_name = "lead_event"
+            indexes = ((("lead", "id"), False), (("to_stage", "at"), False))
+
+    db.create_tables([Rep, Campaign, Lead, Touch, Batch, LeadEvent])

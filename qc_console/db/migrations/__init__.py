@@ -1,0 +1,1 @@
+"""Numbered migrations, applied in order by `qc_console.db.schema.migrate`. Never edit a shipped one."""

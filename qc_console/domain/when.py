@@ -1,0 +1,72 @@
+"""Parsing the short date forms a rep types (`+3d`, `tomorrow`, `mon`, `2026-12-01`)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from qc_console.domain.errors import BadInput
+
+_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_REL = re.compile(r"^\+?(\d{1,4})\s*([hdwm])$")
+DEFAULT_HOUR = time(9, 0)
+"""A day without a time means the start of the working day."""
+
+
+def parse_when(text: str, *, today: date, now_local: datetime | None = None) -> datetime:
+    """A local datetime from what a rep typed.
+
+    Accepts `+3d`, `3d`, `+2w`, `+1m`, `+4h`, `today`, `tomorrow`/`tmr`, a weekday (`mon`,
+    `monday`: the next one), ISO `2026-12-01` or `2026-12-01 14:30`, and `12/01` (month/day).
+
+    Raises:
+        BadInput: naming what was typed and the forms that work.
+    """
+    raw = text.strip().lower()
+    if not raw:
+        raise BadInput("a date is needed (e.g. +3d, tomorrow, mon, 2026-12-01)")
+    base_now = now_local or datetime.combine(today, DEFAULT_HOUR)
+    if m := _REL.match(raw):
+        n, unit = int(m.group(1)), m.group(2)
+        if unit == "h":
+            return base_now + timedelta(hours=n)
+        days = {"d": n, "w": 7 * n, "m": 30 * n}[unit]
+        return datetime.combine(today + timedelta(days=days), DEFAULT_HOUR)
+    if raw == "today":
+        return datetime.combine(today, DEFAULT_HOUR)
+    if raw in ("tomorrow", "tmr", "tom"):
+        return datetime.combine(today + timedelta(days=1), DEFAULT_HOUR)
+    for i, wd in enumerate(_WEEKDAYS):
+        if len(raw) >= 2 and (wd.startswith(raw) or raw.startswith(wd)) and raw.isalpha():
+            ahead = (i - today.weekday()) % 7 or 7
+            return datetime.combine(today + timedelta(days=ahead), DEFAULT_HOUR)
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+        try:
+            parsed = datetime.strptime(raw, fmt)
+        except ValueError:
+            continue
+        return parsed if "%H" in fmt else datetime.combine(parsed.date(), DEFAULT_HOUR)
+    if m := re.match(r"^(\d{1,2})/(\d{1,2})$", raw):
+        try:
+            d = date(today.year, int(m.group(1)), int(m.group(2)))
+        except ValueError:
+            d = None
+        if d is not None:
+            if d < today:
+                d = d.replace(year=today.year + 1)
+            return datetime.combine(d, DEFAULT_HOUR)
+    raise BadInput(
+        f"cannot read {text.strip()!r} as a date: use +3d, +2w, +4h, today, tomorrow, a weekday "
+        "(mon), 2026-12-01 or 2026-12-01 14:30"
+    )
+
+
+def add_business_days(start: datetime, days: int) -> datetime:
+    """`start` plus `days` working days (Monday to Friday)."""
+    current = start
+    left = days
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current

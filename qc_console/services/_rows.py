@@ -1,0 +1,142 @@
+"""Loading leads as plain rows and turning them into `LeadView`s."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from peewee import chunked
+
+from qc_console.db.database import is_postgres
+from qc_console.db.models import Campaign, Lead, Rep
+from qc_console.domain.codes import Role, Source
+from qc_console.domain.errors import LeadNotFound, RepNotFound
+from qc_console.domain.priority import Clock, Priority, classify
+from qc_console.domain.stages import Rating, Stage
+from qc_console.domain.values import LeadView, RepView
+
+Row = dict[str, Any]
+CHUNK = 2000
+
+
+def utcnow() -> datetime:
+    """Now as naive UTC, the form every timestamp is stored in."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Names:
+    """Rep and campaign names by id, loaded once per call (both tables are small)."""
+
+    def __init__(self) -> None:
+        self.reps: dict[int, Rep] = {r.id: r for r in Rep.select()}
+        self._campaigns: dict[int, str] | None = None
+
+    @property
+    def campaigns(self) -> dict[int, str]:
+        if self._campaigns is None:
+            self._campaigns = dict(Campaign.select(Campaign.id, Campaign.name).tuples())
+        return self._campaigns
+
+    def rep_name(self, rep_id: int | None) -> str | None:
+        return self.reps[rep_id].name if rep_id in self.reps else None
+
+    def rep_by_name(self, name: str) -> Rep:
+        for rep in self.reps.values():
+            if rep.name == name:
+                return rep
+        for rep in self.reps.values():  # forgiving: case-insensitive when unique
+            if rep.name.lower() == name.lower():
+                return rep
+        raise RepNotFound(name)
+
+
+def rep_view(rep: Rep) -> RepView:
+    return RepView(id=rep.id, name=rep.name, role=Role(rep.role), active=rep.active)
+
+
+def lead_columns() -> list[Any]:
+    return list(Lead._meta.sorted_fields)
+
+
+def load_rows(ids: Iterable[int], *, lock: bool = False) -> dict[int, Row]:
+    """Leads by id as dicts of column values (FK columns as `owner_id` …).
+
+    With `lock`, PostgreSQL rows are locked FOR UPDATE; SQLite already holds the write lock
+    for the whole IMMEDIATE transaction.
+    """
+    out: dict[int, Row] = {}
+    for chunk in chunked(list(dict.fromkeys(ids)), CHUNK):
+        query = Lead.select().where(Lead.id.in_(chunk))
+        if lock and is_postgres():
+            query = query.for_update()
+        for row in query.dicts():
+            out[row["id"]] = _normalise(row)
+    return out
+
+
+def load_row(lead_id: int) -> Row:
+    rows = load_rows([lead_id])
+    if lead_id not in rows:
+        raise LeadNotFound(lead_id)
+    return rows[lead_id]
+
+
+def _normalise(row: Row) -> Row:
+    # `.dicts()` names FKs after the field; the writers use the column names.
+    for fk in ("owner", "sales_owner", "campaign", "updated_by"):
+        if fk in row:
+            row[f"{fk}_id"] = row.pop(fk)
+    return row
+
+
+def label(row: Row) -> str:
+    name = f"{row['first_name']} {row['last_name']}".strip()
+    return name or row["email"] or row["company"]
+
+
+def to_view(row: Row, names: Names, clock: Clock | None = None) -> LeadView:
+    """A frozen view of a row; `clock` sets its priority class."""
+    stage = Stage(row["stage"])
+    priority = Priority.REST
+    if clock is not None:
+        priority = classify(
+            stage=stage,
+            touch_count=row["touch_count"],
+            created_at=row["created_at"],
+            next_action_due=row["next_action_due"],
+            resurface_on=row["resurface_on"],
+            clock=clock,
+        )
+    amount = row["amount"]
+    return LeadView(
+        id=row["id"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        email=row["email"],
+        phone=row["phone"],
+        company=row["company"],
+        title=row["title"],
+        source=Source(row["source"]),
+        campaign=names.campaigns.get(row["campaign_id"]) if row["campaign_id"] else None,
+        stage=stage,
+        rating=Rating(row["rating"]) if row["rating"] else None,
+        owner=names.rep_name(row["owner_id"]),
+        sales_owner=names.rep_name(row["sales_owner_id"]),
+        touch_count=row["touch_count"],
+        voicemail_count=row["voicemail_count"],
+        first_touch_at=row["first_touch_at"],
+        last_touch_at=row["last_touch_at"],
+        next_action_due=row["next_action_due"],
+        next_action_note=row["next_action_note"],
+        resurface_on=row["resurface_on"],
+        reason=row["reason"] or row["reason_code"],
+        amount=float(amount) if amount is not None else None,
+        created_at=row["created_at"],
+        stage_entered_at=row["stage_entered_at"],
+        updated_at=row["updated_at"],
+        updated_by=names.rep_name(row["updated_by_id"]),
+        version=row["version"],
+        do_not_contact=bool(row["do_not_contact"]),
+        priority=priority,
+    )

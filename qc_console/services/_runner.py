@@ -1,0 +1,161 @@
+"""Running one action over one or many leads: one transaction, one batch, role checks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from qc_console.db.database import db, reading
+from qc_console.db.models import Rep
+from qc_console.domain.codes import Role
+from qc_console.domain.errors import DomainError, LeadNotFound, NotAllowed, StaleLead
+from qc_console.domain.settings import DEFAULT_RULES, Rules
+from qc_console.domain.stages import Stage
+from qc_console.domain.values import ActionResult, BulkPreview, Skipped
+from qc_console.services._apply import Planned, new_batch, write
+from qc_console.services._rows import Names, Row, label, load_rows, to_view, utcnow
+
+
+@dataclass
+class Ctx:
+    """What a planner may read: the actor, the clock, the rules and name lookups."""
+
+    actor: Rep
+    now: datetime
+    rules: Rules
+    names: Names
+
+
+Planner = Callable[[Row, Ctx], Planned]
+"""Plans one lead's change or raises a `DomainError` saying why it cannot."""
+
+QC = "qc"
+SALES = "sales"
+MANAGE = "manage"
+TOUCH = "touch"
+"""Touches and next actions: QC reps on their leads, sales reps on the leads handed to them."""
+
+
+def resolve_actor(names: Names, actor: str) -> Rep:
+    rep = names.rep_by_name(actor)
+    if not rep.active:
+        raise NotAllowed(f"{rep.name} is no longer active")
+    return rep
+
+
+def authorize(kind: str, row: Row, ctx: Ctx) -> None:
+    """Role and ownership checks of DESIGN.md §1 People.
+
+    Reps work their own leads and the pool; sales works the leads handed to them; supervisors
+    everything. `kind` is QC (qualifying work), SALES (accept/reject/outcome) or MANAGE
+    (reassigning someone else's lead).
+    """
+    actor = ctx.actor
+    role = Role(actor.role)
+    if role == Role.SUPERVISOR:
+        return
+    who = f"{actor.name} ({role})"
+    lead = f"lead #{row['id']} ({label(row)})"
+    if role == Role.REP:
+        if kind == SALES:
+            raise NotAllowed(f"{who} cannot act for sales on {lead}: that is the sales rep's call")
+        if row["owner_id"] not in (None, actor.id):
+            owner = ctx.names.rep_name(row["owner_id"])
+            raise NotAllowed(f"{who} cannot change {lead}: it belongs to {owner}")
+        return
+    if role == Role.SALES:
+        if kind in (QC, MANAGE) and row["stage"] not in (Stage.LOST, Stage.DELAYED):
+            raise NotAllowed(f"{who} cannot change {lead}: qualifying is the QC reps' work")
+        if row["sales_owner_id"] != actor.id:
+            raise NotAllowed(f"{who} cannot change {lead}: it was not handed to {actor.name}")
+
+
+def run(
+    action: str,
+    ids: Iterable[int],
+    plan: Planner,
+    *,
+    actor: str,
+    kind: str = QC,
+    now: datetime | None = None,
+    rules: Rules = DEFAULT_RULES,
+    expected: Mapping[int, int] | None = None,
+    skip_refused: bool = False,
+    dry_run: bool = False,
+) -> ActionResult:
+    """Plan `action` for every lead and write it all in one transaction and one batch.
+
+    Args:
+        expected: lead id → the version the caller saw; a mismatch raises `StaleLead`.
+        skip_refused: leave out leads that cannot take the move (bulk after a preview) instead
+            of refusing the whole action.
+        dry_run: plan and check only; nothing is written.
+
+    Raises:
+        DomainError: the first refusal (unless `skip_refused`), a stale lead, an unknown lead.
+    """
+    ids = list(dict.fromkeys(ids))
+    now = now or utcnow()
+    with db.atomic():
+        names = Names()
+        ctx = Ctx(actor=resolve_actor(names, actor), now=now, rules=rules, names=names)
+        rows = load_rows(ids, lock=True)
+        planned: list[Planned] = []
+        skipped: list[Skipped] = []
+        for lead_id in ids:
+            row = rows.get(lead_id)
+            if row is None:
+                raise LeadNotFound(lead_id)
+            if expected and lead_id in expected and expected[lead_id] != row["version"]:
+                raise StaleLead(lead_id, names.rep_name(row["updated_by_id"]), row["updated_at"])
+            try:
+                authorize(kind, row, ctx)
+                planned.append(plan(row, ctx))
+            except DomainError as exc:
+                if not skip_refused:
+                    raise
+                skipped.append(Skipped(lead_id, label(row), Stage(row["stage"]), str(exc)))
+        if dry_run or not planned:
+            batch_id = None
+        else:
+            batch_id = new_batch(ctx.actor.id, action, now)
+            write(planned, actor_id=ctx.actor.id, batch_id=batch_id, now=now)
+        views = tuple(to_view(p.row, names) for p in planned)
+    return ActionResult(
+        action=action,
+        leads=views,
+        batch_id=batch_id,
+        message=summarise(action, views, skipped, dry_run),
+        skipped=tuple(skipped),
+    )
+
+
+def preview(action: str, ids: Iterable[int], plan: Planner, **kwargs: object) -> BulkPreview:
+    """What `run` would do: counts by stage, eligible leads and the ones left out with why."""
+    ids = list(dict.fromkeys(ids))
+    with reading():
+        by_stage = Counter(str(r["stage"]) for r in load_rows(ids).values())
+    result = run(action, ids, plan, skip_refused=True, dry_run=True, **kwargs)  # type: ignore[arg-type]
+    return BulkPreview(
+        action=action,
+        total=len(ids),
+        by_stage=dict(by_stage),
+        eligible=tuple(v.id for v in result.leads),
+        skipped=result.skipped,
+    )
+
+
+def summarise(action: str, views: tuple, skipped: list[Skipped], dry_run: bool) -> str:
+    verb = action.replace("_", " ")
+    if len(views) == 1 and not skipped:
+        lead = views[0]
+        text = f"{verb}: #{lead.id} {lead.name} → {lead.stage}"
+        if lead.rating and lead.stage == Stage.QUALIFIED:
+            text += f" ({lead.rating})"
+    else:
+        text = f"{verb}: {len(views)} lead(s)"
+    if skipped:
+        text += f", {len(skipped)} left out"
+    return ("would " if dry_run else "") + text

@@ -1,0 +1,244 @@
+"""The rep's queue: priority classes, filters and paging, all in SQL.
+
+Each priority class is its own query walking an index in the class's order, so the first page
+costs a few index probes whatever the size of the table; later pages count the classes they skip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from peewee import Case, Expression, fn
+
+from qc_console.db.database import reading
+from qc_console.db.models import Lead, LeadEvent
+from qc_console.domain.codes import Role
+from qc_console.domain.errors import NotAllowed
+from qc_console.domain.priority import Clock, Priority
+from qc_console.domain.settings import DEFAULT_RULES, Rules
+from qc_console.domain.stages import QC_OPEN, SALES_OPEN, Stage
+from qc_console.domain.values import QueueCounts, QueueFilter, QueuePage, QueueView
+from qc_console.services._rows import Names, _normalise, to_view, utcnow
+from qc_console.services._runner import resolve_actor
+
+ALL = "*"
+"""`QueueFilter.owner` value for every rep's leads (supervisors)."""
+
+
+def local_day_end(now: datetime) -> datetime:
+    """The end of the local calendar day containing `now` (naive UTC in, naive UTC out)."""
+    local = now.replace(tzinfo=UTC).astimezone()
+    end = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=local.tzinfo)
+    return end.astimezone(UTC).replace(tzinfo=None)
+
+
+def queue_clock(now: datetime | None = None, rules: Rules = DEFAULT_RULES) -> Clock:
+    now = now or utcnow()
+    return Clock.at(now, day_end=local_day_end(now), speed_to_lead=rules.speed_to_lead)
+
+
+def _stages(*stages: Stage) -> list[str]:
+    return [s.value for s in stages]
+
+
+def _class_predicates(c: Clock) -> list[tuple[Priority, Expression, list[Any]]]:
+    """(class, WHERE, ORDER BY) for each priority class of QC work; the WHEREs do not overlap."""
+    breach = (Lead.stage == Stage.RAW) & (Lead.touch_count == 0) & (Lead.created_at < c.sla_cutoff)
+    not_breach = (Lead.stage == Stage.QUALIFIED) | (
+        (Lead.stage == Stage.RAW) & ((Lead.touch_count > 0) | (Lead.created_at >= c.sla_cutoff))
+    )
+    working = Lead.stage.in_(_stages(Stage.RAW, Stage.QUALIFIED))
+    incubating = Lead.stage == Stage.INCUBATING
+    return [
+        (Priority.SLA_BREACH, breach, [Lead.created_at, Lead.id]),
+        (
+            Priority.OVERDUE,
+            working & not_breach & (Lead.next_action_due < c.now),
+            [Lead.next_action_due, Lead.id],
+        ),
+        (
+            Priority.DUE_TODAY,
+            working
+            & not_breach
+            & (Lead.next_action_due >= c.now)
+            & (Lead.next_action_due < c.day_end),
+            [Lead.next_action_due, Lead.id],
+        ),
+        (
+            Priority.RESURFACED,
+            incubating & (Lead.resurface_on <= c.now),
+            [Lead.resurface_on, Lead.id],
+        ),
+        (
+            Priority.REST,
+            (
+                working
+                & not_breach
+                & (Lead.next_action_due.is_null() | (Lead.next_action_due >= c.day_end))
+            )
+            | (incubating & (Lead.resurface_on.is_null() | (Lead.resurface_on > c.now))),
+            [Lead.rating_rank.desc(), Lead.stage_entered_at, Lead.id],
+        ),
+    ]
+
+
+def priority_order(c: Clock) -> list[Any]:
+    """One ORDER BY equal to the class order (for single-row picks such as claim-next)."""
+    case = Case(None, [(pred, int(p)) for p, pred, _ in _class_predicates(c)], int(Priority.REST))
+    return [case, Lead.rating_rank.desc(), Lead.created_at, Lead.id]
+
+
+def _scope(f: QueueFilter, names: Names, actor: str) -> Expression:
+    rep = resolve_actor(names, actor)
+    owner_name = f.owner or rep.name
+    if owner_name == ALL:
+        if rep.role != Role.SUPERVISOR:
+            raise NotAllowed(f"{rep.name} ({rep.role}) cannot see every rep's queue")
+        return Lead.stage.in_(_stages(*QC_OPEN))
+    owner = names.rep_by_name(owner_name)
+    if owner.role == Role.SALES:
+        return (Lead.sales_owner == owner.id) & Lead.stage.in_(_stages(*SALES_OPEN))
+    mine = Lead.owner == owner.id
+    if f.include_pool:
+        mine = mine | Lead.owner.is_null()
+    return mine & Lead.stage.in_(_stages(*QC_OPEN))
+
+
+def _filters(f: QueueFilter, c: Clock) -> Expression | None:
+    conds: list[Expression] = []
+    if f.view == QueueView.NEW:
+        conds.append((Lead.stage == Stage.RAW) & (Lead.touch_count == 0))
+    elif f.view == QueueView.INCUBATING:
+        conds.append(Lead.stage == Stage.INCUBATING)
+    elif f.view == QueueView.DUE:
+        conds.append(
+            (
+                Lead.stage.in_(_stages(Stage.RAW, Stage.QUALIFIED))
+                & (Lead.next_action_due < c.day_end)
+            )
+            | ((Lead.stage == Stage.INCUBATING) & (Lead.resurface_on <= c.now))
+            | (
+                (Lead.stage == Stage.RAW)
+                & (Lead.touch_count == 0)
+                & (Lead.created_at < c.sla_cutoff)
+            )
+        )
+    if f.stages:
+        conds.append(Lead.stage.in_(_stages(*f.stages)))
+    if f.ratings:
+        conds.append(Lead.rating.in_([r.value for r in f.ratings]))
+    if f.sources:
+        conds.append(Lead.source.in_([s.value for s in f.sources]))
+    if f.due_today:
+        conds.append((Lead.next_action_due >= c.now) & (Lead.next_action_due < c.day_end))
+    if f.overdue:
+        conds.append(Lead.next_action_due < c.now)
+    if f.ids:
+        conds.append(Lead.id.in_(list(f.ids)))
+    if f.text.strip():
+        needle = f"%{f.text.strip().lower()}%"
+        full = fn.LOWER(Lead.first_name.concat(" ").concat(Lead.last_name))
+        conds.append((full**needle) | (fn.LOWER(Lead.company) ** needle) | (Lead.email_key**needle))
+    if not conds:
+        return None
+    out = conds[0]
+    for cond in conds[1:]:
+        out = out & cond
+    return out
+
+
+def _where(base: Expression, extra: Expression | None) -> Expression:
+    return base if extra is None else base & extra
+
+
+def _classes(
+    f: QueueFilter, names: Names, actor: str, c: Clock
+) -> Iterator[tuple[Priority, Expression, list[Any]]]:
+    scope = _scope(f, names, actor)
+    extra = _filters(f, c)
+    for prio, pred, order in _class_predicates(c):
+        yield prio, _where(scope & pred, extra), order
+
+
+def queue_page(
+    f: QueueFilter,
+    *,
+    actor: str,
+    offset: int = 0,
+    limit: int = 100,
+    now: datetime | None = None,
+    rules: Rules = DEFAULT_RULES,
+) -> QueuePage:
+    """One page of a queue in priority order (owned leads plus the pool, unless filtered)."""
+    c = queue_clock(now, rules)
+    with reading():
+        names = Names()
+        rows: list[dict[str, Any]] = []
+        skip = offset
+        for _prio, where, order in _classes(f, names, actor, c):
+            if len(rows) > limit:
+                break
+            if skip:
+                n = Lead.select().where(where).count()
+                if n <= skip:
+                    skip -= n
+                    continue
+            want = limit + 1 - len(rows)  # one extra row tells whether there is a next page
+            query = Lead.select().where(where).order_by(*order).offset(skip).limit(want)
+            rows.extend(_normalise(r) for r in query.dicts())
+            skip = 0
+        views = tuple(to_view(r, names, c) for r in rows[:limit])
+    return QueuePage(rows=views, offset=offset, has_more=len(rows) > limit)
+
+
+def queue_ids(
+    f: QueueFilter, *, actor: str, now: datetime | None = None, rules: Rules = DEFAULT_RULES
+) -> list[int]:
+    """Every lead id matching the filter, in queue order (select-all across pages)."""
+    c = queue_clock(now, rules)
+    with reading():
+        names = Names()
+        out: list[int] = []
+        for _prio, where, order in _classes(f, names, actor, c):
+            out.extend(i for (i,) in Lead.select(Lead.id).where(where).order_by(*order).tuples())
+    return out
+
+
+def queue_counts(
+    f: QueueFilter, *, actor: str, now: datetime | None = None, rules: Rules = DEFAULT_RULES
+) -> QueueCounts:
+    """The header line: due today, overdue, new untouched, resurfacing, all open."""
+    c = queue_clock(now, rules)
+    with reading():
+        scope = _scope(QueueFilter(owner=f.owner, include_pool=f.include_pool), Names(), actor)
+        working = Lead.stage.in_(_stages(Stage.RAW, Stage.QUALIFIED))
+
+        def count(cond: Expression) -> int:
+            return Lead.select().where(scope & cond).count()
+
+        return QueueCounts(
+            due_today=count(
+                working & (Lead.next_action_due >= c.now) & (Lead.next_action_due < c.day_end)
+            ),
+            overdue=count(working & (Lead.next_action_due < c.now)),
+            new_untouched=count((Lead.stage == Stage.RAW) & (Lead.touch_count == 0)),
+            resurfacing=count((Lead.stage == Stage.INCUBATING) & (Lead.resurface_on <= c.now)),
+            total_open=Lead.select().where(scope).count(),
+        )
+
+
+def change_token() -> int:
+    """Grows whenever any lead changes (the newest event id): cheap polling for live refresh."""
+    with reading():
+        return int(LeadEvent.select(fn.MAX(LeadEvent.id)).scalar() or 0)
+
+
+def changed_since(token: int, ids: list[int] | None = None) -> list[int]:
+    """Ids of leads with events after `token` (restricted to `ids` when given)."""
+    with reading():
+        query = LeadEvent.select(LeadEvent.lead_id).where(LeadEvent.id > token).distinct()
+        if ids is not None:
+            query = query.where(LeadEvent.lead_id.in_(ids))
+        return [i for (i,) in query.tuples()]

@@ -1,0 +1,115 @@
+"""Undo: revert the actor's last batch, unless one of its leads changed since."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from peewee import JOIN, chunked, fn
+
+from qc_console.db.database import db
+from qc_console.db.models import Batch, LeadEvent, Touch
+from qc_console.domain.errors import NothingToUndo, UndoConflict
+from qc_console.domain.stages import Stage
+from qc_console.domain.values import UndoResult
+from qc_console.services._apply import Planned, from_json, new_batch, write
+from qc_console.services._rows import CHUNK, Names, load_rows, to_view, utcnow
+from qc_console.services._runner import resolve_actor
+
+NOT_RESTORED = frozenset({"version", "updated_at", "updated_by_id"})
+"""Versions only grow (stale checks rely on it); the undo itself is the latest update."""
+
+
+def undo_last(*, actor: str, now: datetime | None = None) -> UndoResult:
+    """Revert the actor's most recent batch that is not undone yet.
+
+    Raises:
+        NothingToUndo: the actor has no batch left to undo.
+        UndoConflict: some of the batch's leads changed since; it names them and undoes nothing.
+    """
+    now = now or utcnow()
+    with db.atomic():
+        names = Names()
+        rep = resolve_actor(names, actor)
+        batch = (
+            Batch.select()
+            .where(
+                (Batch.actor == rep.id)
+                & Batch.undone_at.is_null()
+                & Batch.undo_of.is_null()
+                & (Batch.size > 0)
+            )
+            .order_by(Batch.id.desc())
+            .first()
+        )
+        if batch is None:
+            raise NothingToUndo(f"{rep.name} has nothing to undo")
+        by_lead: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for lead_id, data in (
+            LeadEvent.select(LeadEvent.lead_id, LeadEvent.data)
+            .where(LeadEvent.batch == batch.id)
+            .order_by(LeadEvent.id)
+            .tuples()
+        ):
+            by_lead[lead_id].append(json.loads(data))
+        rows = load_rows(by_lead, lock=True)
+        changed = _changed_since(batch.id, list(by_lead))
+        if changed:
+            raise UndoConflict(changed)
+        planned: list[Planned] = []
+        touch_ids: list[int] = []
+        for lead_id, events in by_lead.items():
+            restore: dict[str, Any] = {}
+            for event in reversed(events):  # the earliest "before" wins
+                restore.update(event["before"])
+                if "touch_id" in event:
+                    touch_ids.append(event["touch_id"])
+            fields = {k: from_json(k, v) for k, v in restore.items() if k not in NOT_RESTORED}
+            if any(e.get("created") for e in events):
+                # A lead cannot be un-created while its audit trail exists: it is retired.
+                fields = {
+                    "stage": Stage.PURGED.value,
+                    "reason_code": "other",
+                    "reason": "creation undone",
+                    "next_action_due": None,
+                }
+            planned.append(
+                Planned(
+                    rows[lead_id], fields, "undo", {"undo_of": batch.id, "action": batch.action}
+                )
+            )
+        if touch_ids:
+            Touch.delete().where(Touch.id.in_(touch_ids)).execute()
+        undo_batch = new_batch(rep.id, "undo", now, undo_of=batch.id)
+        write(planned, actor_id=rep.id, batch_id=undo_batch, now=now)
+        Batch.update(undone_at=now).where(Batch.id == batch.id).execute()
+        views = tuple(to_view(p.row, names) for p in planned)
+    what = batch.action.replace("_", " ")
+    if len(views) == 1:
+        lead = views[0]
+        message = f"undid {what} of #{lead.id} {lead.name} (now {lead.stage})"
+    else:
+        message = f"undid {what} of {len(views)} leads"
+    return UndoResult(batch_id=batch.id, action=batch.action, leads=views, message=message)
+
+
+def _changed_since(batch_id: int, lead_ids: list[int]) -> list[int]:
+    """Leads with events after the batch other than undone batches and undos themselves
+    (so undo can walk back through several batches of the same leads)."""
+    last = LeadEvent.select(fn.MAX(LeadEvent.id)).where(LeadEvent.batch == batch_id).scalar()
+    out: set[int] = set()
+    for chunk in chunked(lead_ids, CHUNK):
+        query = (
+            LeadEvent.select(LeadEvent.lead_id)
+            .join(Batch, JOIN.LEFT_OUTER)
+            .where(
+                LeadEvent.lead_id.in_(chunk)
+                & (LeadEvent.id > last)
+                & (Batch.id.is_null() | (Batch.undone_at.is_null() & Batch.undo_of.is_null()))
+            )
+            .distinct()
+        )
+        out.update(i for (i,) in query.tuples())
+    return sorted(out)
