@@ -146,8 +146,8 @@ def claim_next(
             .where(
                 Lead.owner.is_null()
                 & Lead.stage.in_([s.value for s in QC_OPEN])
-                & (Lead.do_not_contact == False)
-            )  # noqa: E712 (SQL, not Python)
+                & (Lead.do_not_contact == False)  # noqa: E712 (SQL, not Python)
+            )
             .order_by(*priority_order(clock))
             .limit(1)
         )
@@ -173,3 +173,17 @@ def rep_names(role: Role | None = None) -> list[str]:
     if role is not None:
         query = query.where(Rep.role == role.value)
     return [r.name for r in query.order_by(Rep.name)]
+
+
+def last_hand_off_target(*, actor: str) -> str | None:
+    """The sales rep `actor` last handed a lead to."""
+    with reading():
+        names = Names()
+        rep = names.rep_by_name(actor)
+        event = (
+            LeadEvent.select(LeadEvent.data)
+            .where((LeadEvent.actor == rep.id) & (LeadEvent.kind == "hand_off"))
+            .order_by(LeadEvent.id.desc())
+            .first()
+        )
+        return json.loads(event.data).get("to") if event else None

@@ -1,0 +1,41 @@
+"""The `qc-console` command. Only the commands that open the UI import `qc_console.tui`."""
+
+from __future__ import annotations
+
+import click
+
+from qc_console import __version__
+from qc_console.cli._common import Env
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_url", metavar="URL", help="Database URL (default: $QC_DATABASE_URL, "
+              "else a SQLite file in your data dir).")
+@click.option("--rep", metavar="NAME", help="Act as this rep (default: $QC_REP).")
+@click.version_option(__version__, prog_name="qc-console")
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None, rep: str | None) -> None:
+    """qc-console: a keyboard-first work queue for qualifying-center reps.
+
+    Start with `qc-console demo`.
+    """
+    ctx.obj = Env(db_url, rep)
+    if ctx.invoked_subcommand is None:
+        from qc_console.cli.run import open_console
+
+        open_console(ctx.obj)
+
+
+def _register() -> None:
+    from qc_console.cli import engine, io, reports, run
+
+    for module in (engine, io, reports, run):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="qc-console")

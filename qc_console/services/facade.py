@@ -1,0 +1,279 @@
+"""`ServiceBackend`: the one object the UI and CLI call. Each call opens and closes its own
+connection (connections are per thread; the UI calls from worker threads)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from qc_console.db.database import db, open_database
+from qc_console.db.schema import migrate, pending
+from qc_console.domain.codes import Role
+from qc_console.domain.settings import DEFAULT_RULES, Rules
+from qc_console.domain.values import (
+    ActionResult,
+    BulkPreview,
+    LeadDetail,
+    NewLead,
+    QueueCounts,
+    QueueFilter,
+    QueuePage,
+    RepView,
+    UndoResult,
+)
+from qc_console.services import dispositions, leads, queue, reps, sales, touches, undo
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _connected(method: Callable[P, T]) -> Callable[P, T]:
+    @wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        with db.connection_context():
+            return method(*args, **kwargs)
+
+    return wrapper
+
+
+def local_to_utc(value: datetime) -> datetime:
+    """A naive local time (what a rep types) as naive UTC (what is stored)."""
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_to_local(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+
+def open_backend(
+    url: str, actor: str, *, rules: Rules = DEFAULT_RULES, upgrade: bool = True
+) -> ServiceBackend:
+    """Open the database at `url`, bring its schema up to date, and bind `actor`."""
+    open_database(url)
+    if upgrade:
+        with db.connection_context():
+            if pending():
+                migrate()
+    return ServiceBackend(actor, rules=rules)
+
+
+class ServiceBackend:
+    """The services bound to one acting rep and the rules in force."""
+
+    def __init__(self, actor: str, *, rules: Rules = DEFAULT_RULES) -> None:
+        self.actor = actor
+        self.rules = rules
+
+    # --- who and what -------------------------------------------------------------------
+    @_connected
+    def whoami(self) -> RepView:
+        rep = reps.get_rep(self.actor)
+        if rep is None:
+            from qc_console.domain.errors import RepNotFound
+
+            raise RepNotFound(self.actor)
+        return rep
+
+    @_connected
+    def reps(self, role: Role | None = None) -> list[RepView]:
+        return reps.list_reps(role, active_only=True)
+
+    @_connected
+    def last_hand_off_target(self) -> str | None:
+        """The sales rep this rep handed a lead to last (the hand-off dialog's default)."""
+        return leads.last_hand_off_target(actor=self.actor)
+
+    # --- reading ------------------------------------------------------------------------
+    @_connected
+    def queue_page(self, f: QueueFilter, offset: int = 0, limit: int = 100) -> QueuePage:
+        return queue.queue_page(f, actor=self.actor, offset=offset, limit=limit, rules=self.rules)
+
+    @_connected
+    def queue_counts(self, f: QueueFilter) -> QueueCounts:
+        return queue.queue_counts(f, actor=self.actor, rules=self.rules)
+
+    @_connected
+    def queue_ids(self, f: QueueFilter) -> list[int]:
+        return queue.queue_ids(f, actor=self.actor, rules=self.rules)
+
+    @_connected
+    def lead_detail(self, lead_id: int) -> LeadDetail:
+        return leads.lead_detail(lead_id)
+
+    @_connected
+    def change_token(self) -> int:
+        return queue.change_token()
+
+    @_connected
+    def changed_since(self, token: int, ids: list[int] | None = None) -> list[int]:
+        return queue.changed_since(token, ids)
+
+    # --- acting -------------------------------------------------------------------------
+    def _kw(self, expected: Mapping[int, int] | None, skip_refused: bool) -> dict[str, Any]:
+        return {
+            "actor": self.actor,
+            "rules": self.rules,
+            "expected": expected,
+            "skip_refused": skip_refused,
+        }
+
+    @_connected
+    def qualify(
+        self,
+        ids: Iterable[int],
+        rating: str,
+        *,
+        expected: Mapping[int, int] | None = None,
+        skip_refused: bool = False,
+    ) -> ActionResult:
+        return dispositions.qualify(ids, rating=rating, **self._kw(expected, skip_refused))
+
+    @_connected
+    def hand_off(
+        self,
+        ids: Iterable[int],
+        to: str,
+        *,
+        expected: Mapping[int, int] | None = None,
+        skip_refused: bool = False,
+    ) -> ActionResult:
+        return dispositions.hand_off(ids, to=to, **self._kw(expected, skip_refused))
+
+    @_connected
+    def incubate(
+        self,
+        ids: Iterable[int],
+        until: datetime,
+        reason: str = "",
+        *,
+        expected: Mapping[int, int] | None = None,
+        skip_refused: bool = False,
+    ) -> ActionResult:
+        """`until` is UTC."""
+        return dispositions.incubate(
+            ids, until=until, reason=reason, **self._kw(expected, skip_refused)
+        )
+
+    @_connected
+    def purge(
+        self,
+        ids: Iterable[int],
+        reason: str,
+        note: str = "",
+        *,
+        expected: Mapping[int, int] | None = None,
+        skip_refused: bool = False,
+    ) -> ActionResult:
+        return dispositions.purge(ids, reason=reason, note=note, **self._kw(expected, skip_refused))
+
+    @_connected
+    def log_touch(
+        self,
+        ids: Iterable[int],
+        channel: str,
+        outcome: str,
+        note: str = "",
+        *,
+        next_due: datetime | None = None,
+        next_note: str = "",
+        expected: Mapping[int, int] | None = None,
+        skip_refused: bool = False,
+    ) -> ActionResult:
+        return touches.log_touch(
+            ids,
+            channel=channel,
+            outcome=outcome,
+            note=note,
+            next_due=next_due,
+            next_note=next_note,
+            **self._kw(expected, skip_refused),
+        )
+
+    @_connected
+    def set_next_action(
+        self,
+        ids: Iterable[int],
+        due: datetime,
+        note: str = "",
+        *,
+        expected: Mapping[int, int] | None = None,
+        skip_refused: bool = False,
+    ) -> ActionResult:
+        return dispositions.set_next_action(
+            ids, due=due, note=note, **self._kw(expected, skip_refused)
+        )
+
+    @_connected
+    def reassign(
+        self,
+        ids: Iterable[int],
+        to: str | None | list[str | None],
+        *,
+        weights: Mapping[str, int] | None = None,
+        expected: Mapping[int, int] | None = None,
+        skip_refused: bool = False,
+    ) -> ActionResult:
+        return dispositions.reassign(
+            ids, to=to, weights=weights, **self._kw(expected, skip_refused)
+        )
+
+    @_connected
+    def accept(
+        self,
+        ids: Iterable[int],
+        amount: float | None = None,
+        *,
+        expected: Mapping[int, int] | None = None,
+        skip_refused: bool = False,
+    ) -> ActionResult:
+        return sales.accept(ids, amount=amount, **self._kw(expected, skip_refused))
+
+    @_connected
+    def reject(
+        self,
+        ids: Iterable[int],
+        reason: str,
+        recycle_to: str = "qualified",
+        *,
+        expected: Mapping[int, int] | None = None,
+        skip_refused: bool = False,
+    ) -> ActionResult:
+        return sales.reject(
+            ids, reason=reason, recycle_to=recycle_to, **self._kw(expected, skip_refused)
+        )
+
+    @_connected
+    def record_outcome(
+        self,
+        ids: Iterable[int],
+        outcome: str,
+        amount: float | None = None,
+        *,
+        expected: Mapping[int, int] | None = None,
+        skip_refused: bool = False,
+    ) -> ActionResult:
+        return sales.record_outcome(
+            ids, outcome=outcome, amount=amount, **self._kw(expected, skip_refused)
+        )
+
+    @_connected
+    def resurface_due(self) -> ActionResult:
+        return dispositions.resurface_due(actor=self.actor, rules=self.rules)
+
+    @_connected
+    def claim_next(self) -> ActionResult:
+        return leads.claim_next(actor=self.actor, rules=self.rules)
+
+    @_connected
+    def create_lead(self, new: NewLead) -> ActionResult:
+        return leads.create_lead(new, actor=self.actor, rules=self.rules)
+
+    @_connected
+    def undo(self) -> UndoResult:
+        return undo.undo_last(actor=self.actor)
+
+    @_connected
+    def preview(self, action: str, ids: Iterable[int], options: dict[str, Any]) -> BulkPreview:
+        return dispositions.preview_bulk(action, ids, actor=self.actor, options=options)
