@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from qc_console.domain.errors import BadInput
 
@@ -70,3 +70,13 @@ def add_business_days(start: datetime, days: int) -> datetime:
         if current.weekday() < 5:
             left -= 1
     return current
+
+
+def local_to_utc(value: datetime) -> datetime:
+    """A naive local time (what a rep types and reads) as naive UTC (what is stored)."""
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_to_local(value: datetime) -> datetime:
+    """A stored naive UTC time as naive local time, for display."""
+    return value.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)

@@ -4,7 +4,7 @@ connection (connections are per thread; the UI calls from worker threads)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
@@ -23,6 +23,7 @@ from qc_console.domain.values import (
     RepView,
     UndoResult,
 )
+from qc_console.domain.when import local_to_utc, utc_to_local  # noqa: F401 (re-exported)
 from qc_console.services import dispositions, leads, queue, reps, sales, touches, undo
 
 P = ParamSpec("P")
@@ -36,15 +37,6 @@ def _connected(method: Callable[P, T]) -> Callable[P, T]:
             return method(*args, **kwargs)
 
     return wrapper
-
-
-def local_to_utc(value: datetime) -> datetime:
-    """A naive local time (what a rep types) as naive UTC (what is stored)."""
-    return value.astimezone(UTC).replace(tzinfo=None)
-
-
-def utc_to_local(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
 
 
 def open_backend(
