@@ -90,20 +90,24 @@ def priority_order(c: Clock) -> list[Any]:
     return [case, Lead.rating_rank.desc(), Lead.created_at, Lead.id]
 
 
+_contactable = Lead.do_not_contact == False  # noqa: E712 (SQL, not Python)
+"""Do-not-contact leads are never queued for a touch."""
+
+
 def _scope(f: QueueFilter, names: Names, actor: str) -> Expression:
     rep = resolve_actor(names, actor)
     owner_name = f.owner or rep.name
     if owner_name == ALL:
         if rep.role != Role.SUPERVISOR:
             raise NotAllowed(f"{rep.name} ({rep.role}) cannot see every rep's queue")
-        return Lead.stage.in_(_stages(*QC_OPEN))
+        return Lead.stage.in_(_stages(*QC_OPEN)) & _contactable
     owner = names.rep_by_name(owner_name)
     if owner.role == Role.SALES:
         return (Lead.sales_owner == owner.id) & Lead.stage.in_(_stages(*SALES_OPEN))
     mine = Lead.owner == owner.id
     if f.include_pool:
         mine = mine | Lead.owner.is_null()
-    return mine & Lead.stage.in_(_stages(*QC_OPEN))
+    return mine & Lead.stage.in_(_stages(*QC_OPEN)) & _contactable
 
 
 def _filters(f: QueueFilter, c: Clock) -> Expression | None:

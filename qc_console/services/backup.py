@@ -1,0 +1,32 @@
+"""A consistent copy of the database while it is in use."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from qc_console.db.database import db, is_postgres
+from qc_console.domain.errors import BadInput
+
+
+def backup_to(path: Path) -> Path:
+    """Copy the SQLite database to `path` with SQLite's online backup (safe while in use).
+
+    Raises:
+        BadInput: on PostgreSQL (use pg_dump) or when `path` already exists.
+    """
+    if is_postgres():
+        raise BadInput(
+            'on PostgreSQL use pg_dump: pg_dump --format=custom -f qc.dump "$QC_DATABASE_URL"'
+        )
+    path = path.expanduser()
+    if path.exists():
+        raise BadInput(f"{path} already exists; choose a new file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    source = db.connection()
+    target = sqlite3.connect(path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+    return path
