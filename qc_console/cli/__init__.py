@@ -9,8 +9,12 @@ from qc_console.cli._common import Env
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_url", metavar="URL", help="Database URL (default: $QC_DATABASE_URL, "
-              "else a SQLite file in your data dir).")
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    help="Database URL (default: $QC_DATABASE_URL, else a SQLite file in your data dir).",
+)
 @click.option("--rep", metavar="NAME", help="Act as this rep (default: $QC_REP).")
 @click.version_option(__version__, prog_name="qc-console")
 @click.pass_context

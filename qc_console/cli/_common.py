@@ -8,9 +8,8 @@ from functools import wraps
 from typing import Any, NoReturn, TypeVar
 
 import click
-from pydantic import ValidationError
 
-from qc_console.config import Settings
+from qc_console.config import Loaded, Settings, SettingsError, load_settings
 from qc_console.domain.errors import BadInput, DomainError
 from qc_console.services.facade import ServiceBackend, open_backend
 
@@ -21,18 +20,46 @@ class Env:
     """The options given before the subcommand (`--db`, `--rep`)."""
 
     def __init__(self, db: str | None, rep: str | None) -> None:
-        try:
-            settings = Settings()
-        except ValidationError as exc:
-            fail(f"bad settings: {exc.errors()[0]['msg']}", code=2)
-        self.db_url = db or settings.database_url
-        self.rep = rep or settings.rep
+        self._flags = {"database_url": db, "rep": rep}
+        self._loaded: Loaded | None = None
+
+    @property
+    def loaded(self) -> Loaded:
+        """Settings are read on first use, so `--help` works even with a broken config file."""
+        if self._loaded is None:
+            try:
+                self._loaded = load_settings(**self._flags)
+            except SettingsError as exc:
+                fail(str(exc), code=2)
+        return self._loaded
+
+    @property
+    def settings(self) -> Settings:
+        return self.loaded.settings
+
+    @property
+    def db_url(self) -> str:
+        return self.settings.database_url
+
+    @db_url.setter
+    def db_url(self, value: str) -> None:
+        self._flags["database_url"] = value
+        self._loaded = None
+
+    @property
+    def rep(self) -> str | None:
+        return self.settings.rep
+
+    @rep.setter
+    def rep(self, value: str | None) -> None:
+        self._flags["rep"] = value
+        self._loaded = None
 
     def backend(self, *, rep_required: bool = True) -> ServiceBackend:
         if rep_required and not self.rep:
             fail("no acting rep: pass --rep NAME or set QC_REP (see `qc-console rep list`)", code=2)
         try:
-            return open_backend(self.db_url, self.rep or "")
+            return open_backend(self.db_url, self.rep or "", rules=self.settings.rules())
         except ValueError as exc:
             fail(str(exc), code=2)
         except Exception as exc:  # the database cannot be opened: say which and why

@@ -52,3 +52,16 @@ def backup(env: Env, path: Path) -> None:
 
 
 COMMANDS = [doctor, backup]
+
+
+@click.command("config")
+@pass_env
+def config_cmd(env: Env) -> None:
+    """Print the effective settings and where each came from."""
+    loaded = env.loaded
+    click.echo(f"# config file: {loaded.path}{'' if loaded.path.exists() else ' (not present)'}")
+    for key, value in loaded.settings.model_dump().items():
+        click.echo(f"{key} = {value!r}    # {loaded.origin[key]}")
+
+
+COMMANDS.append(config_cmd)

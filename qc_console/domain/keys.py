@@ -15,7 +15,7 @@ def email_key(email: str) -> str:
 
 def phone_key(phone: str) -> str:
     """Digits only, a leading + kept; '' when fewer than 6 digits (not a usable phone)."""
-    raw = (phone or "").strip()
+    raw = _SPACES.sub("", phone or "")
     digits = re.sub(r"\D", "", raw)
     if len(digits) < 6:
         return ""

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from qc_console.domain.errors import BadInput
 
-_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _REL = re.compile(r"^\+?(\d{1,4})\s*([hdwm])$")
 DEFAULT_HOUR = time(9, 0)
 """A day without a time means the start of the working day."""
@@ -37,7 +37,7 @@ def parse_when(text: str, *, today: date, now_local: datetime | None = None) -> 
     if raw in ("tomorrow", "tmr", "tom"):
         return datetime.combine(today + timedelta(days=1), DEFAULT_HOUR)
     for i, wd in enumerate(_WEEKDAYS):
-        if len(raw) >= 2 and (wd.startswith(raw) or raw.startswith(wd)) and raw.isalpha():
+        if len(raw) >= 2 and wd.startswith(raw):
             ahead = (i - today.weekday()) % 7 or 7
             return datetime.combine(today + timedelta(days=ahead), DEFAULT_HOUR)
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
