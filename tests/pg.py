@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,8 +118,19 @@ class Server:
         return name
 
     def drop_database(self, name: str) -> None:
-        # FORCE ends connections a test left open (e.g. in a worker thread).
-        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        """Drop a test's database, ending connections the test left open (e.g. in a thread).
+
+        Waits for closing sessions itself: DROP … WITH (FORCE) alone re-checks only every 100 ms.
+        """
+        with self.admin.cursor() as cur:
+            activity = "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+            cur.execute(f"SELECT pg_terminate_backend(pid) {activity}", (name,))
+            for _ in range(500):
+                cur.execute(f"SELECT count(*) {activity}", (name,))
+                if not cur.fetchone()[0]:
+                    break
+                time.sleep(0.001)
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
         """Stop the server and delete its files (the watchdog does it when its stdin closes)."""
@@ -146,6 +158,15 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _scratch_dir(*, root: bool) -> str | None:
+    """Where the server's files go: RAM (/dev/shm) makes CREATE DATABASE ~10× faster than disk
+    (7 ms instead of 50–300 ms); as root, somewhere the server's user can reach."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) and shutil.disk_usage(shm).free > 1 << 30:
+        return str(shm)
+    return "/tmp" if root else None
 
 
 def _as_server_user() -> list[str]:
@@ -182,7 +203,7 @@ def start_server() -> Server:
     import psycopg2
 
     prefix = _as_server_user()
-    tmp = Path(tempfile.mkdtemp(prefix="qc-pg-", dir="/tmp" if prefix else None))
+    tmp = Path(tempfile.mkdtemp(prefix="qc-pg-", dir=_scratch_dir(root=bool(prefix))))
     if prefix:
         shutil.chown(tmp, user=PG_USER)
     data, pg_ctl = tmp / "data", str(bins / "pg_ctl")

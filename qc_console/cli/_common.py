@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any, NoReturn, TypeVar
 
 import click
+from peewee import PeeweeException
 
 from qc_console.config import Loaded, Settings, SettingsError, load_settings
 from qc_console.domain.errors import BadInput, DomainError
@@ -82,6 +83,8 @@ def friendly(func: F) -> F:
             fail(str(exc), code=2)
         except DomainError as exc:
             fail(str(exc), code=1)
+        except PeeweeException as exc:  # e.g. a server gone away: one line, no traceback
+            fail(f"database error: {exc}", code=1)
 
     return wrapper  # type: ignore[return-value]
 

@@ -3,7 +3,6 @@ database failures too, and opening the database without an acting rep."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -16,19 +15,12 @@ from qc_console.db.database import open_database
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DB_GIVEN = "qc_console.db_given"
-"""`ctx.meta` key: `--db` was given after the subcommand."""
-
 
 def _override(attr: str) -> Callable[[click.Context, click.Parameter, str | None], None]:
     def callback(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-        if value is None:
-            return
         env = ctx.find_object(Env)
-        if env is not None:
+        if value is not None and env is not None:
             setattr(env, attr, value)
-        if attr == "db_url":
-            ctx.meta[DB_GIVEN] = True
 
     return callback
 
@@ -43,7 +35,7 @@ def env_options(func: F) -> F:
         callback=_override("rep"),
         help="Act as this rep (same as `qc-console --rep NAME …`).",
     )(func)
-    return click.option(  # type: ignore[no-any-return]
+    return click.option(
         "--db",
         "_db",
         metavar="URL",
@@ -53,12 +45,11 @@ def env_options(func: F) -> F:
     )(func)
 
 
-def db_given(ctx: click.Context) -> bool:
-    """Whether the user named a database (`--db` anywhere, or `QC_DATABASE_URL`)."""
-    root = ctx.find_root()
-    if root.params.get("db_url") or ctx.meta.get(DB_GIVEN):
-        return True
-    return any(key.upper() == "QC_DATABASE_URL" for key in os.environ)
+def given(env: Env, key: str) -> bool:
+    """Whether the user chose `key` for this run (a flag anywhere, or a `QC_*` variable),
+    rather than the config file or the default."""
+    origin = env.loaded.origin.get(key, "default")
+    return origin == "flag" or origin.startswith("env ")
 
 
 def guard(func: F) -> F:

@@ -33,7 +33,7 @@ def open_database(url: str) -> peewee.Database:
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         real = connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     elif url.startswith(("postgresql://", "postgres://", "postgresext://")):
-        real = connect(url, autorollback=True)
+        real = connect(url)  # peewee 4: autocommit outside atomic(), so no aborted sessions
     else:
         raise ValueError(f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql://…")
     db.initialize(real)
@@ -51,7 +51,8 @@ def is_postgres() -> bool:
 
 def reading() -> Any:
     """A read-only transaction: one consistent snapshot without taking SQLite's write lock
-    (every other transaction here is IMMEDIATE)."""
+    (every other transaction here is IMMEDIATE). On PostgreSQL, REPEATABLE READ gives every
+    query in it the same snapshot (READ COMMITTED takes a new one per statement)."""
     if is_postgres():
-        return db.atomic()
+        return db.atomic(isolation_level="REPEATABLE READ, READ ONLY")
     return db.atomic(lock_type="DEFERRED")

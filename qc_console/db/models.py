@@ -128,4 +128,35 @@ class LeadEvent(BaseModel):
         indexes = ((("lead", "id"), False), (("to_stage", "at"), False))
 
 
-ALL_MODELS = [Rep, Campaign, Lead, Touch, Batch, LeadEvent]
+class AnalyticsRollup(BaseModel):
+    """Weekly sums of facts replayed from the event log (services.analytics keeps it in step).
+
+    One row per grouping (`dim` '*', 'source', 'campaign' or 'rep' with its `dim_value`),
+    metric, ISO week and sub-keys `a`, `b`; `n` counts, `amount` sums money.
+    """
+
+    dim = pw.CharField(max_length=12)
+    dim_value = pw.CharField(max_length=64)
+    metric = pw.CharField(max_length=16)
+    week = pw.DateField()
+    a = pw.CharField(max_length=24, default="")
+    b = pw.IntegerField(default=0)
+    n = pw.IntegerField(default=0)
+    amount = pw.FloatField(default=0)
+
+    class Meta:
+        table_name = "analytics_rollup"
+        indexes = ((("dim", "dim_value", "metric", "week", "a", "b"), True),)
+
+
+class AnalyticsState(BaseModel):
+    """Small key/value state of the rollups (the last event id folded in)."""
+
+    key = pw.CharField(max_length=32, primary_key=True)
+    value = pw.BigIntegerField(default=0)
+
+    class Meta:
+        table_name = "analytics_state"
+
+
+ALL_MODELS = [Rep, Campaign, Lead, Touch, Batch, LeadEvent, AnalyticsRollup, AnalyticsState]

@@ -6,7 +6,8 @@ interchangeable in enumerated values (`trade-show` = `trade_show`)::
 
     stage=raw,qualified     raw qualified incubating handed_off accepted won lost delayed purged
     rating=high,medium      low medium high
-    source=trade_show       trade_show web_download campaign_inquiry sales_prospecting referral other
+    source=referral         trade_show web_download campaign_inquiry sales_prospecting
+                            referral other
     owner=ann               that rep's leads only; owner=* every rep's leads (supervisors)
     pool=yes|no             include unowned leads (default: yes without owner=, no with it)
     text="acme corp"        name, company or email contains the text

@@ -62,14 +62,17 @@ def lead_columns() -> list[Any]:
 def load_rows(ids: Iterable[int], *, lock: bool = False) -> dict[int, Row]:
     """Leads by id as dicts of column values (FK columns as `owner_id` …).
 
-    With `lock`, PostgreSQL rows are locked FOR UPDATE; SQLite already holds the write lock
-    for the whole IMMEDIATE transaction.
+    With `lock`, PostgreSQL rows are locked FOR UPDATE, in id order so that two bulk actions
+    on overlapping leads wait for each other instead of deadlocking; SQLite already holds the
+    write lock for the whole IMMEDIATE transaction.
     """
     out: dict[int, Row] = {}
-    for chunk in chunked(list(dict.fromkeys(ids)), CHUNK):
+    lock = lock and is_postgres()
+    wanted = sorted(set(ids)) if lock else list(dict.fromkeys(ids))
+    for chunk in chunked(wanted, CHUNK):
         query = Lead.select().where(Lead.id.in_(chunk))
-        if lock and is_postgres():
-            query = query.for_update()
+        if lock:
+            query = query.order_by(Lead.id).for_update()
         for row in query.dicts():
             out[row["id"]] = _normalise(row)
     return out

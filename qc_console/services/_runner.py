@@ -148,12 +148,21 @@ def preview(action: str, ids: Iterable[int], plan: Planner, **kwargs: object) ->
 
 
 def summarise(action: str, views: tuple, skipped: list[Skipped], dry_run: bool) -> str:
+    """One line for a toast or the terminal: what happened to which lead(s)."""
     verb = action.replace("_", " ")
     if len(views) == 1 and not skipped:
         lead = views[0]
-        text = f"{verb}: #{lead.id} {lead.name} → {lead.stage}"
-        if lead.rating and lead.stage == Stage.QUALIFIED:
-            text += f" ({lead.rating})"
+        text = f"{verb}: #{lead.id} {lead.name}"
+        if action == "touch":
+            text += f" (touch {lead.touch_count})"
+        elif action == "next_action" and lead.next_action_due:
+            text += f" due {lead.next_action_due:%Y-%m-%d %H:%M} UTC"
+        elif action in ("reassign", "claim"):
+            text += f" → {lead.owner or 'pool'}"
+        else:
+            text += f" → {lead.stage}"
+            if lead.rating and lead.stage == Stage.QUALIFIED:
+                text += f" ({lead.rating})"
     else:
         text = f"{verb}: {len(views)} lead(s)"
     if skipped:

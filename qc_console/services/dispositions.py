@@ -12,7 +12,7 @@ from typing import Any
 
 from qc_console.db.models import Lead
 from qc_console.domain.codes import PurgeReason, Role
-from qc_console.domain.errors import ActionRefused, BadInput, NotAllowed
+from qc_console.domain.errors import ActionRefused, BadInput, InvalidMove, NotAllowed
 from qc_console.domain.settings import DEFAULT_RULES, Rules
 from qc_console.domain.stages import Rating, Stage, check_move
 from qc_console.domain.values import ActionResult, BulkPreview
@@ -37,9 +37,18 @@ def _follow_up(row: Row, ctx: Ctx) -> dict[str, Any]:
     return {}
 
 
+def _check_qc_move(row: Row, to: Stage) -> None:
+    """`check_move` for the qualifying center: a hand-off leaves handed_off only by sales
+    accepting or rejecting it (the table's handed_off → qualified/incubating is the rejection)."""
+    if row["stage"] == Stage.HANDED_OFF:
+        why = "sales must accept or reject a hand-off first"
+        raise InvalidMove(row["id"], Stage.HANDED_OFF, to, why, label(row))
+    check_move(row["id"], Stage(row["stage"]), to, label=label(row))
+
+
 def plan_qualify(rating: Rating) -> Planner:
     def plan(row: Row, ctx: Ctx) -> Planned:
-        check_move(row["id"], Stage(row["stage"]), Stage.QUALIFIED, label=label(row))
+        _check_qc_move(row, Stage.QUALIFIED)
         if row["stage"] == Stage.QUALIFIED and row["rating"] == rating:
             raise ActionRefused(row["id"], f"already qualified {rating}", label(row))
         fields = {"stage": Stage.QUALIFIED.value, "rating": rating.value, "resurface_on": None}
@@ -74,7 +83,7 @@ def plan_incubate(until: datetime, reason: str) -> Planner:
     def plan(row: Row, ctx: Ctx) -> Planned:
         if until <= ctx.now:
             raise BadInput(f"the resurface date {until:%Y-%m-%d} is not in the future")
-        check_move(row["id"], Stage(row["stage"]), Stage.INCUBATING, label=label(row))
+        _check_qc_move(row, Stage.INCUBATING)
         fields = {
             "stage": Stage.INCUBATING.value,
             "resurface_on": until,
@@ -148,7 +157,11 @@ def plan_reassign(targets: list[str | None], weights: Mapping[str, int] | None =
         if to is not None and (to.role == Role.SALES or not to.active):
             raise BadInput(f"{to.name} cannot own qualifying work ({to.role})")
         if ctx.actor.role == Role.REP and to is not None and to.id != ctx.actor.id:
-            raise NotAllowed(f"{ctx.actor.name} (rep) may take leads or release them to the pool")
+            lead = f"lead #{row['id']} ({label(row)})"
+            raise NotAllowed(
+                f"{ctx.actor.name} (rep) cannot give {lead} to {to.name}: "
+                "a rep may only take leads or release them to the pool"
+            )
         fields = {"owner_id": to.id if to else None}
         return Planned(row, fields, "reassign", {"to": to.name if to else None})
 

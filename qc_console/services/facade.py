@@ -73,6 +73,11 @@ class ServiceBackend:
         return reps.list_reps(role, active_only=True)
 
     @_connected
+    def campaigns(self) -> list[str]:
+        """Campaign names, for the add-lead dialog."""
+        return reps.list_campaigns()
+
+    @_connected
     def last_hand_off_target(self) -> str | None:
         """The sales rep this rep handed a lead to last (the hand-off dialog's default)."""
         return leads.last_hand_off_target(actor=self.actor)

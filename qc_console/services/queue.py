@@ -94,20 +94,34 @@ _contactable = Lead.do_not_contact == False  # noqa: E712 (SQL, not Python)
 """Do-not-contact leads are never queued for a touch."""
 
 
-def _scope(f: QueueFilter, names: Names, actor: str) -> Expression:
+def _sales_predicates(c: Clock) -> list[tuple[Priority, Expression, list[Any]]]:
+    """A sales rep's queue: overdue follow-ups, then hand-offs awaiting an answer and today's
+    follow-ups, then the rest."""
+    overdue = Lead.next_action_due < c.now
+    not_overdue = Lead.next_action_due.is_null() | (Lead.next_action_due >= c.now)
+    today = (Lead.stage == Stage.HANDED_OFF) | (Lead.next_action_due < c.day_end)
+    return [
+        (Priority.OVERDUE, overdue, [Lead.next_action_due, Lead.id]),
+        (Priority.DUE_TODAY, not_overdue & today, [Lead.stage_entered_at, Lead.id]),
+        (Priority.REST, not_overdue & ~today, [Lead.stage_entered_at, Lead.id]),
+    ]
+
+
+def _scope(f: QueueFilter, names: Names, actor: str) -> tuple[Expression, bool]:
+    """Whose leads, and whether that is a sales rep's queue."""
     rep = resolve_actor(names, actor)
     owner_name = f.owner or rep.name
     if owner_name == ALL:
         if rep.role != Role.SUPERVISOR:
             raise NotAllowed(f"{rep.name} ({rep.role}) cannot see every rep's queue")
-        return Lead.stage.in_(_stages(*QC_OPEN)) & _contactable
+        return Lead.stage.in_(_stages(*QC_OPEN)) & _contactable, False
     owner = names.rep_by_name(owner_name)
     if owner.role == Role.SALES:
-        return (Lead.sales_owner == owner.id) & Lead.stage.in_(_stages(*SALES_OPEN))
+        return (Lead.sales_owner == owner.id) & Lead.stage.in_(_stages(*SALES_OPEN)), True
     mine = Lead.owner == owner.id
     if f.include_pool:
         mine = mine | Lead.owner.is_null()
-    return mine & Lead.stage.in_(_stages(*QC_OPEN)) & _contactable
+    return mine & Lead.stage.in_(_stages(*QC_OPEN)) & _contactable, False
 
 
 def _filters(f: QueueFilter, c: Clock) -> Expression | None:
@@ -160,9 +174,9 @@ def _where(base: Expression, extra: Expression | None) -> Expression:
 def _classes(
     f: QueueFilter, names: Names, actor: str, c: Clock
 ) -> Iterator[tuple[Priority, Expression, list[Any]]]:
-    scope = _scope(f, names, actor)
+    scope, sales = _scope(f, names, actor)
     extra = _filters(f, c)
-    for prio, pred, order in _class_predicates(c):
+    for prio, pred, order in _sales_predicates(c) if sales else _class_predicates(c):
         yield prio, _where(scope & pred, extra), order
 
 
@@ -216,7 +230,9 @@ def queue_counts(
     """The header line: due today, overdue, new untouched, resurfacing, all open."""
     c = queue_clock(now, rules)
     with reading():
-        scope = _scope(QueueFilter(owner=f.owner, include_pool=f.include_pool), Names(), actor)
+        scope, _sales = _scope(
+            QueueFilter(owner=f.owner, include_pool=f.include_pool), Names(), actor
+        )
         working = Lead.stage.in_(_stages(Stage.RAW, Stage.QUALIFIED))
 
         def count(cond: Expression) -> int:

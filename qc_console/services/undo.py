@@ -9,7 +9,7 @@ from typing import Any
 
 from peewee import JOIN, chunked, fn
 
-from qc_console.db.database import db
+from qc_console.db.database import db, is_postgres
 from qc_console.db.models import Batch, LeadEvent, Touch
 from qc_console.domain.errors import NothingToUndo, UndoConflict
 from qc_console.domain.stages import Stage
@@ -33,7 +33,7 @@ def undo_last(*, actor: str, now: datetime | None = None) -> UndoResult:
     with db.atomic():
         names = Names()
         rep = resolve_actor(names, actor)
-        batch = (
+        query = (
             Batch.select()
             .where(
                 (Batch.actor == rep.id)
@@ -42,8 +42,10 @@ def undo_last(*, actor: str, now: datetime | None = None) -> UndoResult:
                 & (Batch.size > 0)
             )
             .order_by(Batch.id.desc())
-            .first()
         )
+        if is_postgres():  # a second undo at once waits, then takes the batch before this one
+            query = query.for_update()
+        batch = query.first()
         if batch is None:
             raise NothingToUndo(f"{rep.name} has nothing to undo")
         by_lead: dict[int, list[dict[str, Any]]] = defaultdict(list)

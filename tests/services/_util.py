@@ -10,6 +10,7 @@ from typing import Any
 
 from qc_console.db.database import db
 from qc_console.db.models import LeadEvent, Rep
+from qc_console.domain.stages import Rating, Stage
 from qc_console.domain.values import ActionResult, LeadView, NewLead
 from qc_console.services import dispositions, leads, sales
 from qc_console.services._rows import load_row
@@ -49,8 +50,8 @@ def make_lead(
         first_name=fields.pop("first_name", f"Lead{n}"),
         last_name=fields.pop("last_name", "Test"),
         email=fields.pop("email", f"lead{n}@example.com"),
-        stage=start,  # type: ignore[arg-type]
-        rating=rating if start == "qualified" else None,  # type: ignore[arg-type]
+        stage=Stage(start),
+        rating=Rating(rating) if start == "qualified" else None,
         owner=owner or "sue",
         **fields,
     )

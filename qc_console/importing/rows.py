@@ -1,0 +1,244 @@
+"""One record → a validated, normalised `ImportRow` (or a `RowError` saying why not).
+
+`LeadRow` is the Pydantic model of a record as the file has it, once its columns are mapped to
+our field names; `to_import_row` turns it into what the service writes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from qc_console.domain.codes import Source
+from qc_console.domain.keys import email_key, is_valid_email, phone_key
+from qc_console.domain.stages import Rating, Stage
+from qc_console.importing.dates import parse_date
+from qc_console.importing.detect import Column
+from qc_console.importing.formats import QUALIFIED_STATUSES, RATINGS, SOURCE_KEYWORDS
+from qc_console.importing.localised import QUALIFIED_WORDS, RATING_WORDS, SOURCE_WORDS
+from qc_console.importing.values import ImportRow, RowError
+
+TRUTHY = frozenset({"1", "true", "yes", "y", "x", "checked", "ja", "oui", "sí", "si", "vero"})
+_INVISIBLE = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
+SINGLE = ("email", "first_name", "last_name", "name", "company", "title", "country", "source",
+          "campaign", "rating", "ref", "date", "time")  # fmt: skip
+_SOURCE_RES = [
+    (Source(value), re.compile("|".join(rf"\b{re.escape(w)}" for w in words)))
+    for value, words in SOURCE_KEYWORDS
+]
+
+
+def _fail(kind: str, reason: str) -> PydanticCustomError:
+    # The reason goes in as context so braces in user data are never read as placeholders.
+    return PydanticCustomError(kind, "{reason}", {"reason": reason})
+
+
+class LeadRow(BaseModel):
+    """A record's values by field name, as the file has them (whitespace trimmed)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    email: str = ""
+    phone: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    title: str = ""
+    country: str = ""
+    source: str = ""
+    campaign: str = ""
+    status: tuple[str, ...] = ()
+    rating: str = ""
+    notes: str = ""
+    ref: str = ""
+    date: str = ""
+    do_not_contact: bool = False
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        value = _INVISIBLE.sub("", value)
+        if value and not is_valid_email(value):
+            raise _fail("email", f"email {value!r} is not a valid address")
+        return value
+
+    @field_validator("do_not_contact", mode="before")
+    @classmethod
+    def _flag(cls, value: object) -> bool:
+        return str(value).strip().casefold() in TRUTHY
+
+    @model_validator(mode="after")
+    def _reachable(self) -> LeadRow:
+        if not self.email and not phone_key(self.phone):
+            what = f" (phone {self.phone!r} has too few digits)" if self.phone else ""
+            raise _fail("unreachable", f"no email and no usable phone{what}")
+        return self
+
+
+@dataclass
+class RowContext:
+    """Per-file facts every record needs."""
+
+    columns: tuple[Column, ...]
+    width: int
+    day_first: bool
+    status_header: str = "Lead Status"
+    rating_header: str = "Rating"
+    bad_dates: list[tuple[int, str]] = field(default_factory=list)
+
+
+def collect(cells: list[str], ctx: RowContext) -> tuple[dict[str, object], dict[str, str]]:
+    """The record's values by field (and which column each came from)."""
+    values: dict[str, object] = {}
+    origin: dict[str, str] = {}
+    notes: list[str] = []
+    status: list[str] = []
+    phones: list[tuple[str, str]] = []
+    n = len(cells)
+    for col in ctx.columns:
+        value = cells[col.index].strip() if col.index < n else ""
+        if not value:
+            continue
+        name = col.field
+        if name in SINGLE:
+            if name not in values:
+                values[name], origin[name] = value, col.header
+        elif name in ("phone", "mobile"):
+            phones.append((value, col.header))
+        elif name == "notes":
+            notes.append(value)
+        elif name == "note":
+            notes.append(f"{col.header}: {value}")
+        elif name == "status":
+            status.append(value)
+            origin.setdefault("status", col.header)
+        elif name == "do_not_contact":
+            values["do_not_contact"] = values.get("do_not_contact") or value.casefold() in TRUTHY
+    if phones:
+        phones.sort(key=lambda p: 0 if phone_key(p[0]) else 1)  # a usable number first
+        values["phone"], origin["phone"] = phones[0]
+    if notes:
+        values["notes"] = "\n".join(notes)
+    if status:
+        values["status"] = tuple(status)
+    if "time" in values:
+        values["date"] = f"{values.get('date', '')} {values.pop('time')}".strip()
+    name = values.pop("name", None)
+    if name and "first_name" not in values and "last_name" not in values:
+        values["first_name"], values["last_name"] = split_name(str(name))
+    return values, origin
+
+
+def split_name(full: str) -> tuple[str, str]:
+    """"Doe, Jane" and "Jane Doe" → ("Jane", "Doe")."""
+    full = " ".join(full.split())
+    if "," in full:
+        last, _, first = full.partition(",")
+        return first.strip(), last.strip()
+    first, _, last = full.partition(" ")
+    return first, last
+
+
+def validate(
+    number: int, line: int, cells: list[str], ctx: RowContext
+) -> tuple[LeadRow | None, RowError | None, dict[str, str]]:
+    """Validate one record; a `RowError` names the column and the value at fault."""
+    extra = [c for c in cells[ctx.width :] if c.strip()]
+    if extra:
+        return None, RowError(
+            number,
+            line,
+            "",
+            f"the record has {len(cells)} values but the header has {ctx.width} columns "
+            f"(an unquoted delimiter in a value?): extra {extra[0][:40]!r}",
+        ), {}
+    values, origin = collect(cells, ctx)
+    try:
+        return LeadRow.model_validate(values), None, origin
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        loc = err["loc"][0] if err["loc"] else ""
+        if loc:
+            column = origin.get(str(loc), str(loc))
+        else:
+            column = " / ".join(
+                c.header for c in ctx.columns if c.field in ("email", "phone", "mobile")
+            )
+        return None, RowError(number, line, column, err["msg"]), origin
+
+
+def map_source(text: str) -> Source | None:
+    """Our source for a row's source text ("Trade Show", "Organic Search", "Messe" …)."""
+    word = " ".join(text.casefold().replace("_", " ").split())
+    if not word:
+        return None
+    try:
+        return Source(word.replace(" ", "_").replace("-", "_"))
+    except ValueError:
+        pass
+    for key, value in SOURCE_WORDS.items():
+        if key in word:
+            return Source(value)
+    for source, pattern in _SOURCE_RES:
+        if pattern.search(word):
+            return source
+    return Source.OTHER
+
+
+def _status_qualifies(status: str) -> bool:
+    word = " ".join(status.casefold().split())
+    return word in QUALIFIED_STATUSES or word in QUALIFIED_WORDS or (
+        word.replace("_", " ") in QUALIFIED_STATUSES
+    )
+
+
+def rating_of(text: str) -> Rating | None:
+    word = text.strip().casefold()
+    value = RATINGS.get(word) or RATING_WORDS.get(word)
+    return Rating(value) if value else None
+
+
+def to_import_row(number: int, line: int, row: LeadRow, ctx: RowContext) -> ImportRow:
+    """Normalise a valid record: keys, stage and rating, source, date, notes."""
+    notes = [row.notes] if row.notes else []
+    qualified = any(_status_qualifies(s) for s in row.status)
+    rating = rating_of(row.rating) if row.rating else None
+    if qualified:
+        rating = rating or Rating.MEDIUM
+    else:
+        notes += [f"{ctx.status_header}: {s}" for s in row.status]
+        if row.rating:
+            notes.append(f"{ctx.rating_header}: {row.rating}")
+            rating = None
+    at: datetime | None = None
+    if row.date:
+        at = parse_date(row.date, day_first=ctx.day_first)
+        if at is None:
+            ctx.bad_dates.append((line, row.date))
+    phone = row.phone
+    identity = (row.ref,) if row.ref else tuple(str(v) for v in row.model_dump().values())
+    return ImportRow(
+        record=number,
+        line=line,
+        email=row.email,
+        email_key=email_key(row.email),
+        phone=phone,
+        phone_key=phone_key(phone),
+        first_name=row.first_name,
+        last_name=row.last_name,
+        company=row.company,
+        title=row.title,
+        country=row.country,
+        notes="\n".join(notes),
+        source=map_source(row.source),
+        campaign=row.campaign or None,
+        stage=Stage.QUALIFIED if qualified else Stage.RAW,
+        rating=rating,
+        at=at,
+        do_not_contact=row.do_not_contact,
+        identity=identity,
+    )

@@ -1,0 +1,188 @@
+"""Queue aging (issue 4): per rep and the unassigned pool, open leads by time in their current
+stage, plus overdue next actions, untouched new leads past the speed-to-lead SLA and hand-offs
+sales has not accepted within its SLA; and the lead ids behind any one cell (drill-down).
+
+The columns mirror the rep's queue (services.queue / domain.priority): "overdue" is a raw or
+qualified lead whose next action is past due and that is not an SLA breach; "untouched past
+SLA" is a raw lead with no touch created longer ago than the speed-to-lead time; a hand-off is
+past its SLA when `add_business_days(handed off at, N)` has passed. Rows are the leads' QC
+owners (a hand-off stays with the rep who handed it off). Cutoffs are computed in Python, so
+the same SQL runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from peewee import Case, fn
+
+from qc_console.db.models import Lead, Rep
+from qc_console.domain.codes import Role
+from qc_console.domain.errors import BadInput
+from qc_console.domain.settings import DEFAULT_RULES, Rules
+from qc_console.domain.stages import OPEN, Stage
+from qc_console.domain.when import add_business_days
+from qc_console.services._rows import Names
+from qc_console.services.analytics._common import ReportFilter, lead_scope, now_or, resolve, session
+
+METRICS = ("overdue", "untouched_past_sla", "handoffs_past_sla")
+_OPEN = [s.value for s in OPEN]
+_WORKING = [Stage.RAW.value, Stage.QUALIFIED.value]
+
+
+@dataclass(frozen=True)
+class AgingRow:
+    rep: str | None
+    """The owner's name; None for the unassigned pool."""
+    counts: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0
+    untouched_past_sla: int = 0
+    handoffs_past_sla: int = 0
+
+
+@dataclass(frozen=True)
+class AgingReport:
+    generated_at: datetime
+    buckets: tuple[str, ...]
+    rows: tuple[AgingRow, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """The shape `report aging --format json` prints (issue 4)."""
+        return {
+            "generated_at": self.generated_at.isoformat(sep=" "),
+            "buckets": list(self.buckets),
+            "rows": [
+                {
+                    "rep": r.rep,
+                    "counts": dict(r.counts),
+                    "overdue": r.overdue,
+                    "untouched_past_sla": r.untouched_past_sla,
+                    "handoffs_past_sla": r.handoffs_past_sla,
+                }
+                for r in self.rows
+            ],
+        }
+
+
+def aging(
+    f: ReportFilter = ReportFilter(), *, now: datetime | None = None, rules: Rules = DEFAULT_RULES
+) -> AgingReport:
+    now = now_or(now)
+    labels = tuple(b.label for b in rules.aging_buckets)
+    with session():
+        names = Names()
+        scope = resolve(f, names)
+        base = Lead.stage.in_(_OPEN) & lead_scope(scope)
+        bucket = _bucket_case(now, rules)
+        counts: dict[int, dict[str, int]] = defaultdict(dict)
+        query = (
+            Lead.select(Lead.owner, bucket, fn.COUNT(Lead.id))
+            .where(base)
+            .group_by(Lead.owner, bucket)
+        )
+        for owner, index, n in query.tuples():
+            counts[owner or 0][labels[int(index)]] = int(n)
+        extra: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
+        for metric in ("overdue", "untouched_past_sla"):
+            cond = _metric_cond(metric, now, rules) & base
+            for owner, n in (
+                Lead.select(Lead.owner, fn.COUNT(Lead.id)).where(cond).group_by(Lead.owner).tuples()
+            ):
+                extra[owner or 0][metric] = int(n)
+        for _lid, owner in _late_handoffs(base, now, rules):
+            extra[owner or 0]["handoffs_past_sla"] += 1
+        owners = set(counts) | set(extra) | {0}
+        if scope.rep_id is None:
+            owners |= {
+                r.id
+                for r in Rep.select(Rep.id).where(
+                    (Rep.active == True)  # noqa: E712
+                    & Rep.role.in_([Role.REP.value, Role.SUPERVISOR.value])
+                )
+            }
+        else:
+            owners = {scope.rep_id}
+    rows = []
+    for owner in owners:
+        m = extra.get(owner, dict.fromkeys(METRICS, 0))
+        rows.append(
+            AgingRow(
+                names.rep_name(owner) if owner else None,
+                {label: counts.get(owner, {}).get(label, 0) for label in labels},
+                m["overdue"],
+                m["untouched_past_sla"],
+                m["handoffs_past_sla"],
+            )
+        )
+    rows.sort(key=lambda r: (r.rep is None, r.rep or ""))
+    return AgingReport(now, labels, tuple(rows))
+
+
+def aging_cell_ids(
+    rep: str | None,
+    cell: str,
+    *,
+    f: ReportFilter = ReportFilter(),
+    now: datetime | None = None,
+    rules: Rules = DEFAULT_RULES,
+) -> list[int]:
+    """The ids of the open leads in one cell: `rep` (None = the pool) × a bucket label or
+    one of `overdue`, `untouched_past_sla`, `handoffs_past_sla`."""
+    now = now_or(now)
+    labels = [b.label for b in rules.aging_buckets]
+    if cell not in labels and cell not in METRICS:
+        raise BadInput(f"no aging column {cell!r}: use one of {', '.join(labels + list(METRICS))}")
+    with session():
+        names = Names()
+        scope = resolve(f, names)
+        owner = Lead.owner.is_null() if rep is None else Lead.owner == names.rep_by_name(rep).id
+        base = Lead.stage.in_(_OPEN) & lead_scope(scope) & owner
+        if cell == "handoffs_past_sla":
+            return sorted(lid for lid, _ in _late_handoffs(base, now, rules))
+        if cell in METRICS:
+            cond = base & _metric_cond(cell, now, rules)
+        else:
+            cond = base & (_bucket_case(now, rules) == labels.index(cell))
+        return [lid for (lid,) in Lead.select(Lead.id).where(cond).order_by(Lead.id).tuples()]
+
+
+def _bucket_case(now: datetime, rules: Rules) -> Any:
+    """The bucket index of `now - stage_entered_at`: entered after `now - upper` is younger."""
+    whens = [
+        (Lead.stage_entered_at > now - b.upper, i)
+        for i, b in enumerate(rules.aging_buckets)
+        if b.upper is not None
+    ]
+    return Case(None, whens, len(rules.aging_buckets) - 1)
+
+
+def _metric_cond(metric: str, now: datetime, rules: Rules) -> Any:
+    breach = (
+        (Lead.stage == Stage.RAW.value)
+        & (Lead.touch_count == 0)
+        & (Lead.created_at < now - rules.speed_to_lead)
+    )
+    if metric == "untouched_past_sla":
+        return breach
+    return Lead.stage.in_(_WORKING) & (Lead.next_action_due < now) & ~breach
+
+
+def _late_handoffs(base: Any, now: datetime, rules: Rules) -> list[tuple[int, int | None]]:
+    """Hand-offs past their business-day SLA. The weekend makes the deadline non-monotone in
+    the hand-off time, so the candidates (older than the SLA in calendar days) are checked
+    one by one."""
+    days = rules.handoff_sla_business_days
+    query = Lead.select(Lead.id, Lead.owner, Lead.stage_entered_at).where(
+        base
+        & (Lead.stage == Stage.HANDED_OFF.value)
+        & (Lead.stage_entered_at < now - timedelta(days=days))
+    )
+    return [
+        (lid, owner)
+        for lid, owner, at in query.tuples()
+        if add_business_days(at, days) < now
+    ]
+

@@ -1,0 +1,149 @@
+"""Lead changes as the services write them, without a database.
+
+`History.apply` mirrors `services._apply.write` field for field (derived columns, the event's
+before/after/version data, one batch per action), so seeded history is indistinguishable from
+history made through the services: undo, the integrity checks and analytics read it alike.
+`touch` and `create` are the same thing unrolled into string templates, because they are most
+of the rows (a test checks them against `apply`).
+"""
+
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring as _quote  # the ensure_ascii=False form
+from typing import Any
+
+Row = dict[str, Any]
+"""A lead's columns in event form: times as 'YYYY-MM-DD HH:MM:SS', amounts as str."""
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+RATING_RANK = {None: 0, "low": 1, "medium": 2, "high": 3}
+
+_TOUCH = (
+    '{"after": {"first_touch_at": %s, "last_touch_at": %s, "next_action_due": %s, '
+    '"next_action_note": %s, "touch_count": %d, "updated_at": %s, "updated_by_id": %d, '
+    '"voicemail_count": %d}, "before": {"first_touch_at": %s, "last_touch_at": %s, '
+    '"next_action_due": %s, "next_action_note": %s, "touch_count": %d, "updated_at": %s, '
+    '"updated_by_id": %s, "version": %d, "voicemail_count": %d}, "channel": %s, "note": %s, '
+    '"outcome": %s, "touch_id": %d, "version": %d}'
+)
+_CREATE = (
+    '{"after": {"updated_at": %s, "updated_by_id": %s}, "before": {"updated_at": %s, '
+    '"updated_by_id": %s, "version": 1}, "created": true, "source": %s, "version": 2}'
+)
+
+
+def js(value: Any) -> str:
+    """One value as JSON, the way `json.dumps(..., ensure_ascii=False)` writes it."""
+    if value is None:
+        return "null"
+    if value.__class__ is str:
+        return _quote(value)
+    return _ENCODE(value)
+
+
+class History:
+    """The event, batch and touch rows of a run of leads, with running ids.
+
+    Every action is its own batch (a rep's single action), so batch ids follow event ids.
+    """
+
+    def __init__(self, event_id: int, batch_id: int, touch_id: int) -> None:
+        self.event_id, self.batch_id, self.touch_id = event_id, batch_id, touch_id
+        self.events: list[tuple[Any, ...]] = []
+        self.batches: list[tuple[Any, ...]] = []
+        self.touches: list[tuple[Any, ...]] = []
+
+    def take(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """The rows collected so far (and start new lists)."""
+        out = (self.events, self.batches, self.touches)
+        self.events, self.batches, self.touches = [], [], []
+        return out
+
+    def _event(self, row: Row, actor: int, at: str, kind: str, to: str, data: str) -> None:
+        eid, bid = self.event_id, self.batch_id
+        self.event_id, self.batch_id = eid + 1, bid + 1
+        self.events.append((eid, row["id"], actor, at, kind, row["stage"], to, data, bid))
+        self.batches.append((bid, actor, at, kind, 1))
+
+    def apply(self, row: Row, fields: Row, kind: str, data: Row, at: str, actor: int) -> None:
+        """One action on one lead: exactly what `_apply.write` does with a `Planned`."""
+        new = dict(fields)
+        if "rating" in new:
+            new["rating_rank"] = RATING_RANK[new["rating"]]
+        stage = row["stage"]
+        if "stage" in new and new["stage"] != stage:
+            new["stage_entered_at"] = at
+        new["updated_at"] = at
+        new["updated_by_id"] = actor
+        before = {k: row[k] for k in new}
+        before["version"] = row["version"]
+        version = row["version"] + 1
+        payload = {**data, "before": before, "after": new, "version": version}
+        self._event(row, actor, at, kind, new.get("stage", stage), _ENCODE(payload))
+        row.update(new)
+        row["version"] = version
+
+    def create(self, row: Row, at: str, actor: int) -> None:
+        """`leads.create_lead`'s creation event (the row was inserted with version 1)."""
+        a, who = _quote(at), js(actor)
+        data = _CREATE % (a, who, a, who, _quote(row["source"]))
+        row["version"] = 2
+        self._event(row, actor, at, "create", row["stage"], data)
+
+    def touch(
+        self,
+        row: Row,
+        at: str,
+        actor: int,
+        channel: str,
+        outcome: str,
+        note: str,
+        due: str,
+        due_note: str,
+    ) -> None:
+        """`touches.log_touch` with a next action (every seeded touch sets one); touches of a
+        lead come in time order, so the touch is always its last."""
+        tid = self.touch_id
+        self.touch_id = tid + 1
+        self.touches.append((tid, row["id"], actor, at, channel, outcome, note))
+        count, voicemails = row["touch_count"], row["voicemail_count"]
+        first = row["first_touch_at"]
+        new_voicemails = voicemails + (channel == "voicemail" or outcome == "left_voicemail")
+        version = row["version"] + 1
+        a, f = _quote(at), js(first)
+        data = _TOUCH % (
+            _quote(first or at),
+            a,
+            _quote(due),
+            _quote(due_note),
+            count + 1,
+            a,
+            actor,
+            new_voicemails,
+            f,
+            js(row["last_touch_at"]),
+            js(row["next_action_due"]),
+            js(row["next_action_note"]),
+            count,
+            js(row["updated_at"]),
+            js(row["updated_by_id"]),
+            row["version"],
+            voicemails,
+            _quote(channel),
+            _quote(note),
+            _quote(outcome),
+            tid,
+            version,
+        )
+        self._event(row, actor, at, "touch", row["stage"], data)
+        row["touch_count"] = count + 1
+        row["voicemail_count"] = new_voicemails
+        if first is None:
+            row["first_touch_at"] = at
+        row["last_touch_at"] = at
+        row["next_action_due"] = due
+        row["next_action_note"] = due_note
+        row["updated_at"] = at
+        row["updated_by_id"] = actor
+        row["version"] = version

@@ -1,0 +1,253 @@
+"""Deterministic demo history: every lead's life, from creation to where it stands at `now`.
+
+Pure: no database. `Planner.chunk(start, stop)` returns the rows of leads `start..stop-1`;
+each fixed block of leads draws from its own random stream, so the result depends only on
+(leads, seed, now, the ids the caller hands in) — not on chunking or on which process runs it.
+Lead ids follow creation time. Every change goes through `History` (the services' event form),
+and only through moves the stage machine allows.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from qc_console.services.seed import layout as L
+from qc_console.services.seed.clock import (
+    DAY,
+    HOUR,
+    MINUTE,
+    WEEK,
+    Formatter,
+    add_business_days,
+    work,
+)
+from qc_console.services.seed.data import SampleData
+from qc_console.services.seed.events import History, Row
+from qc_console.services.seed.lifecycle import Life
+from qc_console.services.seed.people import HAND_ENTERED, Identities, weighted
+
+BLOCK = 1000
+"""Leads per random stream."""
+
+LEAD_COLUMNS = (
+    "id first_name last_name email email_key phone phone_key company title country notes "
+    "source campaign_id stage rating rating_rank owner_id sales_owner_id next_action_due "
+    "next_action_note resurface_on resurfaced_at reason_code reason amount touch_count "
+    "voicemail_count first_touch_at last_touch_at do_not_contact created_at stage_entered_at "
+    "updated_at updated_by_id version"
+).split()
+TOUCH_COLUMNS = ("id", "lead_id", "rep_id", "at", "channel", "outcome", "note")
+EVENT_COLUMNS = (
+    "id lead_id actor_id at kind from_stage to_stage data batch_id".split()
+)
+BATCH_COLUMNS = ("id", "actor_id", "at", "action", "size")
+
+
+@dataclass
+class Chunk:
+    leads: list[tuple[Any, ...]]
+    touches: list[tuple[Any, ...]]
+    events: list[tuple[Any, ...]]
+    batches: list[tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class Ids:
+    """Database ids the plan refers to."""
+
+    reps: dict[str, int]
+    campaigns: dict[str, int]
+    lead: int = 1
+    touch: int = 1
+    event: int = 1
+    batch: int = 1
+
+
+class Planner:
+    def __init__(self, *, leads: int, seed: int, now: int, data: SampleData, ids: Ids) -> None:
+        self.seed, self.now, self.data, self.ids = seed, now, data, ids
+        self.layout = L.build_layout(leads, seed, now, data)
+        self.identities = Identities(data, ids.campaigns, self.layout.first_week, L.WEEKS)
+        people = data.people
+        qc = [p for p in people if p.role == "rep"]
+        sales = [p for p in people if p.role == "sales"]
+        self.qc_pool = weighted([ids.reps[p.name] for p in qc], [p.weight for p in qc])
+        self.sales_pool = weighted([ids.reps[p.name] for p in sales], [p.weight for p in sales])
+        self.supervisors = [ids.reps[p.name] for p in people if p.role == "supervisor"]
+        self.rep_profile = {ids.reps[p.name]: p for p in people}
+        self.rep_name = {v: k for k, v in ids.reps.items()}
+        self.demo = ids.reps["demo"]
+        self.fmt = Formatter()
+        self.history = History(ids.event, ids.batch, ids.touch)
+        # Ids are positional: lead i's events are all generated in its block, so every
+        # block needs to know where its ids start. Blocks are generated in order.
+        self._next_block = 0
+
+    # ------------------------------------------------------------------------------------
+    def chunk(self, start: int, stop: int) -> Chunk:
+        """Rows of the leads at positions `start..stop-1` (blocks must come in order)."""
+        if start % BLOCK or start != self._next_block * BLOCK:
+            raise ValueError("chunks must start on the next block")
+        leads: list[tuple[Any, ...]] = []
+        k = self._week_index(start)
+        cohort = self.layout.cohort_start
+        for block_start in range(start, stop, BLOCK):
+            rng = random.Random(self.seed * 1_000_003 + block_start // BLOCK)
+            for i in range(block_start, min(block_start + BLOCK, stop)):
+                while i >= cohort[k + 1]:
+                    k += 1
+                leads.append(self._lead(i, k, rng))
+            self._next_block += 1
+        events, batches, touches = self.history.take()
+        return Chunk(leads, touches, events, batches)
+
+    def _week_index(self, i: int) -> int:
+        cohort = self.layout.cohort_start
+        k = 0
+        while i >= cohort[k + 1]:
+            k += 1
+        return k
+
+    # ------------------------------------------------------------------------------------
+    def _lead(self, i: int, k: int, rng: random.Random) -> tuple[Any, ...]:
+        lay = self.layout
+        kind = lay.special.get(i)
+        lead_id = self.ids.lead + i
+        created = lay.created_at(i, k, rng.random())
+        ident = self.identities
+        source = ident.source(rng, k in lay.show_weeks)
+        if kind == L.DIRECT_QUALIFIED:
+            source = "sales_prospecting"
+        who = ident.draw(lead_id, source, ident.campaign(source, created, rng), rng)
+        fields = {
+            "first_name": who.first_name,
+            "last_name": who.last_name,
+            "email": who.email,
+            "company": who.company,
+        }
+        if kind == L.HOSTILE:
+            fields.update(self.data.hostile[(lay.tail_start - 1 - i) // 3])
+        owner: int | None = rng.choice(self.qc_pool)
+        if kind in (L.TAIL_POOL, L.BH_OLD_POOL) or (kind is None and rng.random() < 0.08):
+            owner = None
+        elif kind == L.HOSTILE:
+            owner = self.demo
+        if source in HAND_ENTERED and owner is not None:
+            creator = owner
+        else:
+            creator = self.supervisors[i % len(self.supervisors)]
+        stage = "qualified" if kind in (L.DIRECT_QUALIFIED, L.BH_NO_NEXT) else "raw"
+        rating = None
+        if kind == L.DIRECT_QUALIFIED:
+            rating = "high"
+        elif kind == L.BH_NO_NEXT:
+            rating = rng.choice(("low", "medium", "medium"))
+        at = self.fmt(created)
+        due: int | None = created + (DAY if stage == "qualified" else 15 * MINUTE)
+        if kind == L.BH_NO_NEXT:
+            due = None
+        row: Row = {
+            "id": lead_id,
+            "stage": stage,
+            "rating": rating,
+            "rating_rank": {None: 0, "low": 1, "medium": 2, "high": 3}[rating],
+            "owner_id": owner,
+            "sales_owner_id": None,
+            "next_action_due": self.fmt(due) if due is not None else None,
+            "next_action_note": "first touch" if due is not None else "",
+            "resurface_on": None,
+            "resurfaced_at": None,
+            "reason_code": "",
+            "reason": "",
+            "amount": None,
+            "touch_count": 0,
+            "voicemail_count": 0,
+            "first_touch_at": None,
+            "last_touch_at": None,
+            "do_not_contact": False,
+            "stage_entered_at": at,
+            "updated_at": at,
+            "updated_by_id": creator,
+            "version": 1,
+            "source": source,
+        }
+        self.history.create(row, at, creator)
+        life = Life(self, row, rng, created, due)
+        if kind in (L.HOSTILE, L.DIRECT_QUALIFIED):
+            life.keep_working(created)
+        elif kind is None or kind == L.BH_STALE_HANDOFF:
+            fate = lay.fate[i]
+            if fate == L.WORKED:
+                life.worked(created)
+            else:
+                life.qualified_path(created, k, fate == L.HANDED_OFF, kind == L.BH_STALE_HANDOFF)
+        return self._lead_tuple(row, fields, who, created)
+
+    def _lead_tuple(self, row: Row, fields: dict[str, str], who: Any, created: int) -> tuple:
+        amount = row["amount"]
+        email = fields["email"]
+        return (
+            row["id"],
+            fields["first_name"],
+            fields["last_name"],
+            email,
+            email.strip().lower(),
+            who.phone,
+            who.phone_key,
+            fields["company"],
+            who.title,
+            who.country,
+            who.notes,
+            who.source,
+            who.campaign_id,
+            row["stage"],
+            row["rating"],
+            row["rating_rank"],
+            row["owner_id"],
+            row["sales_owner_id"],
+            row["next_action_due"],
+            row["next_action_note"],
+            row["resurface_on"],
+            row["resurfaced_at"],
+            row["reason_code"],
+            row["reason"],
+            float(Decimal(amount)) if amount is not None else None,
+            row["touch_count"],
+            row["voicemail_count"],
+            row["first_touch_at"],
+            row["last_touch_at"],
+            bool(row["do_not_contact"]),
+            self.fmt(created),
+            row["stage_entered_at"],
+            row["updated_at"],
+            row["updated_by_id"],
+            row["version"],
+        )
+
+
+def planned_weeks(planner: Planner) -> dict[str, list[int]]:
+    """The planted weekly counts by cohort week (for the README and the tests)."""
+    lay = planner.layout
+    return {"raw": list(lay.raw), "qualified": list(lay.qualified), "handed": list(lay.handed)}
+
+
+__all__ = [
+    "BATCH_COLUMNS",
+    "BLOCK",
+    "EVENT_COLUMNS",
+    "LEAD_COLUMNS",
+    "TOUCH_COLUMNS",
+    "Chunk",
+    "Ids",
+    "Planner",
+    "planned_weeks",
+    "HOUR",
+    "WEEK",
+    "add_business_days",
+    "work",
+    "math",
+]

@@ -1,0 +1,1 @@
+"""The Textual console. Imported only by the commands that open the UI."""

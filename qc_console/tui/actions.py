@@ -1,0 +1,368 @@
+"""The dispositions, shared by the queue and the lead detail screen.
+
+`LeadActionsScreen` holds the disposition keys, decides which are legal for the lead under the
+cursor (`check_action`: hidden without a lead, dimmed when the stage forbids it; pressing a
+dimmed key says why), opens the one dialog each action needs, and runs the backend call in a
+thread worker. Subclasses say which leads an action targets and what to do with the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.actions import SkipAction
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from qc_console.domain.codes import Role, Source
+from qc_console.domain.errors import DomainError, StaleLead
+from qc_console.domain.stages import OPEN, Stage, allowed_targets, why_not
+from qc_console.domain.values import ActionResult, LeadView, NewLead, UndoResult
+from qc_console.domain.when import local_to_utc, utc_to_local
+from qc_console.tui.dialogs import (
+    AddLeadDialog,
+    HandOffDialog,
+    IncubateDialog,
+    NextActionDialog,
+    PurgeDialog,
+    RatingDialog,
+    TouchDialog,
+)
+from qc_console.tui.messages import ActionDone, ActionRefused, StaleRow
+
+if TYPE_CHECKING:
+    from qc_console.tui.app import QCConsoleApp
+    from qc_console.tui.backend import Backend
+    from qc_console.tui.dialogs.choices import (
+        IncubateChoice,
+        NextActionChoice,
+        PurgeChoice,
+        TouchChoice,
+    )
+
+Call = Callable[["Backend", list[int], Mapping[int, int]], ActionResult | UndoResult]
+"""A backend call for some leads with the versions the user saw."""
+
+MOVES: dict[str, Stage] = {
+    "qualify": Stage.QUALIFIED,
+    "hand_off": Stage.HANDED_OFF,
+    "incubate": Stage.INCUBATING,
+    "purge": Stage.PURGED,
+}
+"""Dispositions that are stage moves (legal per `allowed_targets`)."""
+
+LEAD_ACTIONS = frozenset({*MOVES, "touch", "next_action"})
+"""Actions on the lead under the cursor (or the selection)."""
+
+
+def lead_label(lead: LeadView) -> str:
+    """How a dialog or toast names a lead (plain text: dialogs show it literally)."""
+    company = f" · {lead.company}" if lead.company else ""
+    return f"#{lead.id} {lead.name}{company}"
+
+
+def refusal(action: str, lead: LeadView) -> str | None:
+    """Why `action` cannot be applied to `lead` now, or None when it can."""
+    stage = lead.stage
+    if action in MOVES:
+        target = MOVES[action]
+        if target not in allowed_targets(stage):
+            return f"#{lead.id}: cannot {action.replace('_', ' ')}: {why_not(stage, target)}"
+        if action == "hand_off" and lead.do_not_contact:
+            return f"#{lead.id}: cannot hand off: the lead is marked do-not-contact"
+        return None
+    if action == "touch" and stage not in OPEN:
+        return f"#{lead.id}: is {stage}: closed leads take no touches"
+    if action == "next_action":
+        if stage == Stage.INCUBATING:
+            return f"#{lead.id}: is incubating: it comes back on its resurface date"
+        if stage not in OPEN:
+            return f"#{lead.id}: is {stage}: closed leads take no next action"
+    return None
+
+
+def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
+    return Binding(key, action, description, tooltip=tooltip, show=show, id=f"queue.{action}")
+
+
+def _lead_binding(key: str, action: str, description: str, tooltip: str) -> list[Binding]:
+    """The key, plus a hidden twin on the same key (and id, so a keymap moves both) that says
+    why when the key is dimmed: Textual does not run an action whose check returns None."""
+    return [
+        _b(key, action, description, tooltip),
+        Binding(key, f"explain('{action}')", show=False, id=f"queue.{action}"),
+    ]
+
+
+DISPOSITION_BINDINGS: list[BindingType] = [
+    *_lead_binding("q", "qualify", "Qualify", "Rate the lead: then l (low), m (medium), h (high)"),
+    *_lead_binding("h", "hand_off", "Hand off", "Give a qualified lead to a sales rep"),
+    *_lead_binding("i", "incubate", "Incubate", "Park the lead until a date, with a reason"),
+    *_lead_binding("p", "purge", "Purge", "Remove the lead from work with a reason code"),
+    *_lead_binding("t", "touch", "Touch", "Log a call, email… and set the next action"),
+    *_lead_binding("n", "next_action", "Next", "Set the next action and when it is due"),
+    _b("u", "undo", "Undo", "Undo your last action (says what it undid)"),
+    _b("a", "add_lead", "Add", "Add a lead by hand", show=False),
+]
+
+
+class LeadActionsScreen(Screen[Any]):
+    """A screen whose keys act on leads. Subclasses implement the four hooks at the bottom."""
+
+    BINDINGS: ClassVar[list[BindingType]] = DISPOSITION_BINDINGS
+
+    current: reactive[LeadView | None] = reactive(None, bindings=True)
+    """The lead under the cursor; the footer shows only the keys legal for its stage."""
+    busy: reactive[bool] = reactive(False, bindings=True)
+    """A write is running: dispositions wait (no double submit)."""
+
+    @property
+    def console(self) -> QCConsoleApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def backend(self) -> Backend:
+        return self.console.backend
+
+    def local_today(self) -> date:
+        return utc_to_local(self.console.now()).date()
+
+    # --- which keys are legal ------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in LEAD_ACTIONS:
+            targets = self.target_leads()
+            if not targets:
+                return False
+            if self.busy:
+                return None
+            if len(targets) > 1:
+                return True  # a selection: the preview says which leads cannot take it
+            return None if refusal(action, targets[0]) else True
+        if action in ("undo", "add_lead") and self.busy:
+            return None
+        return True
+
+    def action_explain(self, action: str) -> None:
+        """Say why a dimmed key does nothing."""
+        targets = self.target_leads()
+        if self.busy:
+            self.notify("still saving the last action…", severity="warning", markup=False)
+        elif not targets:
+            self.notify("no lead under the cursor", severity="warning", markup=False)
+        elif why := refusal(action, targets[0]):
+            self.notify(why, severity="warning", markup=False)
+        else:
+            raise SkipAction()
+
+    # --- the dispositions ----------------------------------------------------------------
+    def _one_prompt(self) -> tuple[tuple[LeadView, ...], str] | None:
+        targets = tuple(self.target_leads())
+        if not targets:
+            return None
+        label = lead_label(targets[0]) if len(targets) == 1 else f"{len(targets)} leads"
+        return targets, label
+
+    def action_qualify(self) -> None:
+        if (got := self._one_prompt()) is None:
+            return
+        leads, label = got
+
+        def done(rating: object) -> None:
+            if rating is not None:
+                self.run_call(
+                    "qualify", leads, lambda b, ids, exp: b.qualify(ids, str(rating), expected=exp)
+                )
+
+        self.app.push_screen(RatingDialog(label), done)
+
+    def action_hand_off(self) -> None:
+        if (got := self._one_prompt()) is not None:
+            self._prepare_hand_off(*got)
+
+    @work(thread=True, exit_on_error=False, group="prepare")
+    def _prepare_hand_off(self, leads: tuple[LeadView, ...], label: str) -> None:
+        try:
+            reps = [r.name for r in self.backend.reps(Role.SALES)]
+            default = self.backend.last_hand_off_target()
+        except DomainError as exc:
+            self.post_message(ActionRefused("hand_off", exc, tuple(v.id for v in leads)))
+            return
+
+        def done(to: str | None) -> None:
+            if to:
+                self.run_call(
+                    "hand_off", leads, lambda b, ids, exp: b.hand_off(ids, to, expected=exp)
+                )
+
+        self.app.call_from_thread(
+            lambda: self.app.push_screen(HandOffDialog(label, reps, default), done)
+        )
+
+    def action_incubate(self) -> None:
+        if (got := self._one_prompt()) is None:
+            return
+        leads, label = got
+
+        def done(choice: IncubateChoice | None) -> None:
+            if choice is not None:
+                until = local_to_utc(choice.until)
+                self.run_call(
+                    "incubate",
+                    leads,
+                    lambda b, ids, exp: b.incubate(ids, until, choice.reason, expected=exp),
+                )
+
+        dialog = IncubateDialog(label, self.backend.rules.incubation_days, self.local_today())
+        self.app.push_screen(dialog, done)
+
+    def action_purge(self) -> None:
+        if (got := self._one_prompt()) is None:
+            return
+        leads, label = got
+
+        def done(choice: PurgeChoice | None) -> None:
+            if choice is not None:
+                self.run_call(
+                    "purge",
+                    leads,
+                    lambda b, ids, exp: b.purge(
+                        ids, choice.reason.value, choice.note, expected=exp
+                    ),
+                )
+
+        self.app.push_screen(PurgeDialog(label), done)
+
+    def action_touch(self) -> None:
+        if (got := self._one_prompt()) is None:
+            return
+        leads, label = got
+
+        def done(choice: TouchChoice | None) -> None:
+            if choice is None:
+                return
+            due = local_to_utc(choice.next_due) if choice.next_due else None
+            self.run_call(
+                "touch",
+                leads,
+                lambda b, ids, exp: b.log_touch(
+                    ids,
+                    choice.channel.value,
+                    choice.outcome.value,
+                    choice.note,
+                    next_due=due,
+                    next_note=choice.next_note,
+                    expected=exp,
+                ),
+            )
+
+        count = leads[0].touch_count if len(leads) == 1 else 0
+        target = self.backend.rules.cadence_target
+        self.app.push_screen(TouchDialog(label, count, target, self.local_today()), done)
+
+    def action_next_action(self) -> None:
+        if (got := self._one_prompt()) is None:
+            return
+        leads, label = got
+
+        def done(choice: NextActionChoice | None) -> None:
+            if choice is not None:
+                due = local_to_utc(choice.due)
+                self.run_call(
+                    "next_action",
+                    leads,
+                    lambda b, ids, exp: b.set_next_action(ids, due, choice.note, expected=exp),
+                )
+
+        self.app.push_screen(NextActionDialog(label, self.local_today()), done)
+
+    def action_undo(self) -> None:
+        self.run_call("undo", (), lambda b, ids, exp: b.undo())
+
+    def action_add_lead(self) -> None:
+        self._prepare_add()
+
+    @work(thread=True, exit_on_error=False, group="prepare")
+    def _prepare_add(self) -> None:
+        try:
+            campaigns = self.backend.campaigns()
+        except DomainError as exc:
+            self.post_message(ActionRefused("create", exc, ()))
+            return
+
+        def done(new: NewLead | None) -> None:
+            if new is not None:
+                self.run_call("create", (), lambda b, ids, exp: b.create_lead(new))
+
+        sources = [s.value for s in Source]
+        self.app.call_from_thread(
+            lambda: self.app.push_screen(AddLeadDialog(sources, campaigns), done)
+        )
+
+    # --- running a call ------------------------------------------------------------------
+    def run_call(self, action: str, leads: tuple[LeadView, ...], call: Call) -> None:
+        """Run a write in a worker; the result comes back as a message."""
+        if self.busy:
+            self.notify("still saving the last action…", severity="warning", markup=False)
+            return
+        self.busy = True
+        self.console.mark("action.start", action)
+        self._write(action, leads, call)
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def _write(self, action: str, leads: tuple[LeadView, ...], call: Call) -> None:
+        ids = [lead.id for lead in leads]
+        expected = {lead.id: lead.version for lead in leads}
+        try:
+            result = call(self.backend, ids, expected)
+        except StaleLead as exc:
+            shown = next((v for v in leads if v.id == exc.lead_id), None)
+            self.post_message(StaleRow(exc, lead_label(shown) if shown else f"#{exc.lead_id}"))
+        except DomainError as exc:
+            self.post_message(ActionRefused(action, exc, tuple(ids)))
+        else:
+            self.post_message(ActionDone(action, result, tuple(ids)))
+
+    def on_action_done(self, message: ActionDone) -> None:
+        self.busy = False
+        self.console.mark("action.committed", message.action)
+        self.after_action(message)
+        self.notify(message.result.message, markup=False)
+        self.call_after_refresh(self.console.mark, "action.painted", message.action)
+
+    def on_action_refused(self, message: ActionRefused) -> None:
+        self.busy = False
+        self.notify(str(message.error), severity="warning", markup=False)
+
+    def on_stale_row(self, message: StaleRow) -> None:
+        self.busy = False
+        exc = message.error
+        when = utc_to_local(exc.at).strftime("%H:%M") if exc.at else "just now"
+        self.notify(
+            f"{message.label} was changed by {exc.by or 'someone'} at {when} — reloaded",
+            severity="warning",
+            markup=False,
+        )
+        self.reload_leads((exc.lead_id,))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected error (not a DomainError) in any worker opens the error dialog."""
+        if event.state == WorkerState.ERROR:
+            if event.worker.group == "write":
+                self.busy = False
+            self.console.show_error(event.worker.error)
+
+    # --- hooks for subclasses ------------------------------------------------------------
+    def target_leads(self) -> list[LeadView]:
+        """The leads an action applies to: the selection, else the lead under the cursor."""
+        return [self.current] if self.current is not None else []
+
+    def after_action(self, message: ActionDone) -> None:
+        """Show the result of a committed action (patch rows, move on)."""
+
+    def reload_leads(self, ids: tuple[int, ...]) -> None:
+        """Fetch these leads again (after a stale write)."""

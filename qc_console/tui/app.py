@@ -1,0 +1,162 @@
+"""`QCConsoleApp`: the rep's full-screen console (queue, lead detail, help, dialogs)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from qc_console.domain.priority import Clock
+from qc_console.tui import render
+from qc_console.tui.backend import Backend
+from qc_console.tui.commands import ConsoleCommands
+from qc_console.tui.keymap import check_keymap, default_keymap_path, load_keymap
+
+TimingHook = Callable[[str, str, float], None]
+"""Called with (event, detail, perf_counter()) at points the benchmark measures."""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class QCConsoleApp(App[None]):
+    """The console for one acting rep. Screens get the backend from the app."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "qc-console"
+    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+q", "quit", "Quit", tooltip="Leave the console", priority=True, id="app.quit"
+        ),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            tooltip="Every key of this screen",
+            key_display="?",
+            id="app.help",
+        ),
+    ]
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        now: Callable[[], datetime] | None = None,
+        keymap_path: Path | None = None,
+        keymap: Mapping[str, str] | None = None,
+        theme: str | None = None,
+        poll_seconds: float = 2.0,
+        page_size: int = 200,
+        timing: TimingHook | None = None,
+    ) -> None:
+        """
+        Args:
+            backend: the services bound to the acting rep.
+            now: the clock (naive UTC); tests and snapshots pass a fixed one.
+            keymap_path: the user's keymap TOML (default: keymap.toml in the config dir).
+            keymap: overrides from the settings file (the keymap file wins over these).
+            theme: a Textual theme name.
+            poll_seconds: how often to look for changes made by others (0: never).
+            page_size: rows fetched per page of the queue.
+            timing: the benchmark's hook.
+        """
+        super().__init__()
+        self.backend = backend
+        self.now: Callable[[], datetime] = now or _utcnow
+        self.keymap_path = keymap_path
+        self.settings_keymap = dict(keymap or {})
+        self.poll_seconds = poll_seconds
+        self.page_size = page_size
+        self.timing = timing
+        self.actor_name = backend.actor
+        self.keymap_problems: list[str] = []
+        if theme:
+            try:
+                self.theme = theme
+            except Exception:  # an unknown theme name: keep the default, say so once mounted
+                self.keymap_problems.append(f"unknown theme {theme!r}; using the default")
+
+    def get_default_screen(self) -> Screen[object]:
+        from qc_console.tui.screens.queue import QueueScreen
+
+        return QueueScreen()
+
+    def on_mount(self) -> None:
+        self._apply_keymap()
+        for problem in self.keymap_problems:
+            self.notify(problem, title="Keymap", severity="error", timeout=12, markup=False)
+
+    # --- shared helpers ------------------------------------------------------------------
+    def clock(self) -> Clock:
+        return render.make_clock(self.now(), self.backend.rules)
+
+    def palette(self) -> render.Palette:
+        return render.Palette.from_variables(self.get_css_variables())
+
+    def mark(self, event: str, detail: str = "") -> None:
+        """Report a timing point to the benchmark's hook (no-op otherwise)."""
+        if self.timing is not None:
+            self.timing(event, detail, time.perf_counter())
+
+    def show_error(self, error: BaseException | None) -> None:
+        """An unexpected failure: a dialog with what went wrong, never a traceback on screen."""
+        from qc_console.tui.dialogs import ErrorDialog
+
+        self.log.error("worker failed", error=repr(error))
+        kind = type(error).__name__ if error is not None else "Error"
+        body = f"{kind}: {error}\n\nThe step did not complete; the details are in the log."
+        self.push_screen(ErrorDialog("Something went wrong", body))
+
+    # --- keys ----------------------------------------------------------------------------
+    def binding_ids(self) -> set[str]:
+        from qc_console.tui.screens.help import HelpScreen
+        from qc_console.tui.screens.lead_detail import LeadDetailScreen
+        from qc_console.tui.screens.queue import QueueScreen
+        from qc_console.tui.widgets.lead_table import LeadTable
+
+        ids: set[str] = set()
+        classes: Iterable[type] = (
+            QCConsoleApp,
+            QueueScreen,
+            LeadDetailScreen,
+            HelpScreen,
+            LeadTable,
+        )
+        for cls in classes:
+            for _key, binding in cls._merge_bindings():  # type: ignore[attr-defined]
+                if binding.id:
+                    ids.add(binding.id)
+        return ids
+
+    def _apply_keymap(self) -> None:
+        known = self.binding_ids()
+        keymap: dict[str, str] = {}
+        if self.settings_keymap:
+            found = check_keymap(self.settings_keymap, known, "settings [keymap]")
+            keymap.update(found.keymap)
+            self.keymap_problems.extend(found.problems)
+        path = self.keymap_path or default_keymap_path()
+        found = load_keymap(path, known, required=self.keymap_path is not None)
+        keymap.update(found.keymap)
+        self.keymap_problems.extend(found.problems)
+        if keymap:
+            self.set_keymap(keymap)
+
+    def action_help(self) -> None:
+        from qc_console.tui.keyhelp import key_entries
+        from qc_console.tui.screens.help import HelpScreen
+
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        title = {"queue": "Queue", "detail": "Lead detail"}.get(screen.id or "", "this screen")
+        self.push_screen(HelpScreen(title, key_entries(screen)))

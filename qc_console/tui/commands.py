@@ -1,0 +1,56 @@
+"""The command palette (`ctrl+p`): every key of the current screen, by name, plus the screens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from qc_console.tui.actions import LEAD_ACTIONS
+from qc_console.tui.keyhelp import key_entries
+
+Command = tuple[str, str, Callable[[], Any]]
+
+
+class ConsoleCommands(Provider):
+    """Actions and views of the screen the palette was opened over."""
+
+    def _commands(self) -> list[Command]:
+        screen = self.screen
+        app = self.app
+        out: list[Command] = []
+        for entry in key_entries(screen):
+            action = entry.action
+            if not entry.enabled and action in LEAD_ACTIONS:
+                action = f"explain('{action}')"  # says why instead of doing nothing
+            help_text = f"{entry.keys}  {entry.tooltip}".strip()
+            if not entry.enabled:
+                help_text += "  (not available now)"
+            out.append(
+                (
+                    f"{entry.group}: {entry.description}",
+                    help_text,
+                    partial(app.run_action, action, screen),
+                )
+            )
+        out.append(
+            (
+                "Screen: keys (help)",
+                "?  every key of this screen",
+                partial(app.run_action, "app.help"),
+            )
+        )
+        return out
+
+    async def discover(self) -> Hits:
+        for title, help_text, command in self._commands():
+            yield DiscoveryHit(title, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, command in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), command, help=help_text)

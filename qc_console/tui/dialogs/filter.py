@@ -1,0 +1,164 @@
+"""`/`: filter the queue — text, stages, ratings, sources, due today, overdue and the view."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from enum import StrEnum
+from typing import ClassVar, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
+
+from qc_console.domain.codes import Source
+from qc_console.domain.stages import Rating, Stage
+from qc_console.domain.values import QueueFilter, QueueView
+from qc_console.tui.dialogs._base import Dialog, hint
+from qc_console.tui.render import SOURCE_LABELS, STAGE_LABELS
+
+E = TypeVar("E", bound=StrEnum)
+
+VIEW_LABELS: dict[QueueView, str] = {
+    QueueView.DUE: "due",
+    QueueView.NEW: "new",
+    QueueView.INCUBATING: "incubating",
+    QueueView.ALL_OPEN: "all open",
+}
+RATING_LABELS: dict[Rating, str] = {Rating.HIGH: "high", Rating.MEDIUM: "medium", Rating.LOW: "low"}
+
+
+class FilterDialog(Dialog[QueueFilter | None]):
+    """`tab` moves, `space` toggles, `enter` applies from anywhere, `ctrl+r` clears the form.
+    Fields the dialog does not show (owner, pool, ids) are kept from `current`."""
+
+    DEFAULT_CSS = """
+    FilterDialog > .dialog {
+        width: 76;
+    }
+    FilterDialog .lists {
+        height: auto;
+        margin-top: 1;
+    }
+    FilterDialog .column {
+        height: auto;
+        width: auto;
+        margin-right: 1;
+    }
+    FilterDialog .column Label {
+        color: $text-muted;
+        padding-left: 1;
+    }
+    FilterDialog SelectionList {
+        height: auto;
+        width: auto;
+        min-width: 16;
+        padding: 0;
+        border: round $border-blurred;
+        background: $surface;
+        &:focus {
+            border: round $border;
+        }
+    }
+    FilterDialog Checkbox, FilterDialog RadioButton {
+        width: auto;
+        margin-right: 2;
+    }
+    FilterDialog RadioSet {
+        layout: horizontal;
+        width: 1fr;
+        height: auto;
+    }
+    FilterDialog .flags {
+        height: auto;
+        margin-top: 1;
+    }
+    """
+    AUTO_FOCUS = "#text"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "apply", "Apply", show=False, priority=True, id="filter.apply"),
+        Binding("ctrl+r", "clear", "Clear all", show=False, id="filter.clear"),
+    ]
+
+    def __init__(self, current: QueueFilter) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        cur = self.current
+        with Vertical(classes="dialog") as frame:
+            frame.border_title = "Filter the queue"
+            with Horizontal(classes="row"):
+                yield Label("Text", classes="label")
+                yield Input(
+                    cur.text, placeholder="name, company or email contains", compact=True, id="text"
+                )
+            with Horizontal(classes="lists"):
+                with Vertical(classes="column"):
+                    yield Label("Stage")
+                    yield SelectionList[Stage](
+                        *((STAGE_LABELS[s], s, s in cur.stages) for s in Stage), id="stages"
+                    )
+                with Vertical(classes="column"):
+                    yield Label("Rating")
+                    yield SelectionList[Rating](
+                        *((label, r, r in cur.ratings) for r, label in RATING_LABELS.items()),
+                        id="ratings",
+                    )
+                with Vertical(classes="column"):
+                    yield Label("Source")
+                    yield SelectionList[Source](
+                        *((SOURCE_LABELS[s], s, s in cur.sources) for s in Source), id="sources"
+                    )
+            with Horizontal(classes="row flags"):
+                yield Label("Due", classes="label")
+                yield Checkbox("due today", cur.due_today, compact=True, id="due-today")
+                yield Checkbox("overdue", cur.overdue, compact=True, id="overdue")
+            with Horizontal(classes="row"):
+                yield Label("View", classes="label")
+                with RadioSet(compact=True, id="view"):
+                    for view, label in VIEW_LABELS.items():
+                        yield RadioButton(label, view == cur.view, compact=True, name=view.value)
+            yield Static(
+                hint(
+                    ("enter", "apply"),
+                    ("tab", "move"),
+                    ("space", "toggle"),
+                    ("ctrl+r", "clear all"),
+                    ("esc", "cancel"),
+                ),
+                classes="hint",
+            )
+
+    def _view(self) -> QueueView:
+        pressed = self.query_one("#view", RadioSet).pressed_button
+        if pressed is None or not pressed.name:
+            return self.current.view
+        return QueueView(pressed.name)
+
+    def _picked(self, selector: str, order: tuple[E, ...]) -> tuple[E, ...]:
+        """What is ticked in a list, in the list's order."""
+        ticked = set(self.query_one(selector, SelectionList).selected)
+        return tuple(value for value in order if value in ticked)
+
+    def action_apply(self) -> None:
+        self.dismiss(
+            replace(
+                self.current,
+                text=self.query_one("#text", Input).value.strip(),
+                stages=self._picked("#stages", tuple(Stage)),
+                ratings=self._picked("#ratings", tuple(RATING_LABELS)),
+                sources=self._picked("#sources", tuple(Source)),
+                due_today=self.query_one("#due-today", Checkbox).value,
+                overdue=self.query_one("#overdue", Checkbox).value,
+                view=self._view(),
+            )
+        )
+
+    def action_clear(self) -> None:
+        """Empty every filter in the form (the view, a tab rather than a filter, stays)."""
+        self.query_one("#text", Input).value = ""
+        for selection in self.query(SelectionList):
+            selection.deselect_all()
+        for box in self.query(Checkbox):
+            box.value = False

@@ -1,0 +1,1 @@
+"""One screen per module: the queue, the lead detail, the help overlay."""

@@ -1,0 +1,81 @@
+"""The `?` overlay: every key of the screen underneath, grouped, with what it does."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from qc_console.tui.keyhelp import GROUPS, KeyEntry
+
+NOTES = (
+    "Dimmed keys are not legal for the lead under the cursor: press one to hear why.\n"
+    "Sorting (s / S) reorders the rows already loaded, in memory; the queue's own order is by "
+    "priority (‼ SLA breach, ! overdue, • due today, ↺ resurfaced).\n"
+    'Keys can be changed in keymap.toml: [keymap] "queue.qualify" = "Q".'
+)
+
+
+def help_body(entries: list[KeyEntry]) -> Group:
+    parts: list[Table | Text] = []
+    for group in GROUPS:
+        rows = [e for e in entries if e.group == group]
+        if not rows:
+            continue
+        table = Table(
+            title=group,
+            title_justify="left",
+            title_style="bold",
+            box=None,
+            show_header=False,
+            padding=(0, 1),
+            expand=True,
+        )
+        table.add_column(no_wrap=True, min_width=12, style="bold")
+        table.add_column(no_wrap=True, min_width=16)
+        table.add_column(ratio=1, style="dim")
+        for e in rows:
+            style = "" if e.enabled else "dim strike"
+            table.add_row(Text(e.keys), Text(e.description, style=style), Text(e.tooltip))
+        parts.append(table)
+        parts.append(Text(""))
+    parts.append(Text(NOTES, style="italic"))
+    return Group(*parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys of the screen it was opened over (generated from the bindings)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
+    ]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical {
+        width: 90%; max-width: 110; height: 90%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    HelpScreen #help-title { height: 1; text-style: bold; }
+    HelpScreen VerticalScroll { height: 1fr; }
+    """
+
+    def __init__(self, title: str, entries: list[KeyEntry]) -> None:
+        super().__init__(id="help")
+        self.title_text = title
+        self.entries = entries
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(f"Keys — {self.title_text}   (escape closes)"), id="help-title")
+            with VerticalScroll():
+                yield Static(help_body(self.entries), id="help-body")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""One widget per module: the lead table, the queue header."""

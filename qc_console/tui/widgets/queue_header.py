@@ -1,0 +1,120 @@
+"""The line over the queue: the views as tabs, who is working, the counts, filter and sort."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual.widgets import Static
+
+from qc_console.domain.values import QueueCounts, QueueFilter, QueueView
+from qc_console.tui import render
+from qc_console.tui.render import Palette
+
+VIEW_TABS: tuple[tuple[QueueView, str], ...] = (
+    (QueueView.DUE, "Due"),
+    (QueueView.NEW, "New"),
+    (QueueView.INCUBATING, "Incubating"),
+    (QueueView.ALL_OPEN, "All open"),
+)
+
+
+@dataclass(frozen=True)
+class HeaderState:
+    """Everything the header shows."""
+
+    actor: str = ""
+    filter: QueueFilter = field(default_factory=QueueFilter)
+    counts: QueueCounts | None = None
+    loaded: int = 0
+    more: bool = False
+    sort: str = "priority"
+    reverse: bool = False
+    selected: int = 0
+    """How many leads are selected (bulk actions)."""
+
+
+def filter_summary(f: QueueFilter) -> Text:
+    """The active filter in words (user text shown literally)."""
+    parts: list[Text | str] = []
+    if f.text.strip():
+        parts.append(
+            render.join("text", Text("“") + render.plain(f.text.strip()) + Text("”"), sep=" ")
+        )
+    if f.stages:
+        parts.append("stage " + ",".join(s.value for s in f.stages))
+    if f.ratings:
+        parts.append("rating " + ",".join(r.value for r in f.ratings))
+    if f.sources:
+        parts.append("source " + ",".join(render.SOURCE_LABELS[s] for s in f.sources))
+    if f.due_today:
+        parts.append("due today")
+    if f.overdue:
+        parts.append("overdue")
+    if f.ids:
+        parts.append(f"{len(f.ids)} chosen leads")
+    return render.join(*parts, sep=" · ")
+
+
+def header_text(state: HeaderState, p: Palette = render.DEFAULT_PALETTE) -> Text:
+    """Two lines: tabs, filter and who; then counts, rows loaded, sort and selection."""
+    top = Text(end="")
+    for i, (view, label) in enumerate(VIEW_TABS, 1):
+        if view == state.filter.view:
+            top.append(f" {i} {label} ", style="reverse bold")
+        else:
+            top.append(f" {i} {label} ", style=p.muted)
+        top.append(" ")
+    summary = filter_summary(state.filter)
+    if summary.plain:
+        top.append("  filter: ", style=p.muted)
+        top.append_text(summary)
+    top.append("  ")
+    top.append_text(render.plain(state.actor, "bold"))
+
+    bottom = Text(end="")
+    c = state.counts
+    if c is None:
+        bottom.append("counting…", style=p.muted)
+    else:
+        bits = [
+            (c.overdue, "overdue", p.error),
+            (c.due_today, "due today", p.warning),
+            (c.new_untouched, "new untouched", ""),
+            (c.resurfacing, "resurfacing", p.accent),
+        ]
+        for i, (n, label, style) in enumerate(bits):
+            if i:
+                bottom.append(" · ", style=p.muted)
+            bottom.append(f"{n} ", style=f"bold {style}" if n else p.muted)
+            bottom.append(label, style="" if n else p.muted)
+        bottom.append(f"   {c.total_open} open", style=p.muted)
+    shown = f"{state.loaded}{'+' if state.more else ''} shown"
+    bottom.append(f" · {shown}", style=p.muted)
+    if state.sort != "priority" or state.reverse:
+        arrow = "↑" if state.reverse else "↓"
+        bottom.append(f" · sorted by {state.sort.replace('_', ' ')} {arrow} (loaded rows)")
+    if state.selected:
+        bottom.append(f" · {state.selected} selected", style=f"bold {p.accent}")
+    return top + Text("\n") + bottom
+
+
+class QueueHeader(Static):
+    """Shows a `HeaderState`; the screen replaces the state, the header redraws."""
+
+    DEFAULT_CSS = """
+    QueueHeader {
+        height: 2;
+        padding: 0 1;
+        background: $panel;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.state = HeaderState()
+        self.palette = render.DEFAULT_PALETTE
+
+    def show(self, state: HeaderState) -> None:
+        self.state = state
+        self.update(header_text(state, self.palette))
