@@ -13,6 +13,7 @@ from peewee import PeeweeException
 from qc_console.config import Loaded, Settings, SettingsError, load_settings
 from qc_console.domain.errors import BadInput, DomainError
 from qc_console.services.facade import ServiceBackend, open_backend
+from qc_console.services.team import is_team_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,10 +58,20 @@ class Env:
         self._loaded = None
 
     def backend(self, *, rep_required: bool = True) -> ServiceBackend:
-        if rep_required and not self.rep:
+        actor: str | None = self.rep or ""
+        if is_team_url(self.db_url):  # team mode: you act as your database login
+            if self.rep:
+                where = self.loaded.origin.get("rep", "?").replace("flag", "--rep")
+                fail(
+                    f"--rep/QC_REP cannot be used with PostgreSQL (set by {where}):"
+                    " you act as your database login, the user in the URL",
+                    code=2,
+                )
+            actor = None
+        elif rep_required and not self.rep:
             fail("no acting rep: pass --rep NAME or set QC_REP (see `qc-console rep list`)", code=2)
         try:
-            return open_backend(self.db_url, self.rep or "", rules=self.settings.rules())
+            return open_backend(self.db_url, actor, rules=self.settings.rules())
         except ValueError as exc:
             fail(str(exc), code=2)
         except Exception as exc:  # the database cannot be opened: say which and why

@@ -56,3 +56,16 @@ def reading() -> Any:
     if is_postgres():
         return db.atomic(isolation_level="REPEATABLE READ, READ ONLY")
     return db.atomic(lock_type="DEFERRED")
+
+
+def sync_sequences(*tables: str) -> None:
+    """Move PostgreSQL's id sequences past the largest id, after rows were inserted with
+    explicit ids (seed, restore); otherwise the next plain insert collides. No-op on SQLite."""
+    if not is_postgres():
+        return
+    for table in tables:
+        db.execute_sql(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'),"
+            f' COALESCE((SELECT MAX(id) FROM "{table}"), 0) + 1, false)',
+            (table,),
+        )

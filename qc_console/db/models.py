@@ -159,4 +159,36 @@ class AnalyticsState(BaseModel):
         table_name = "analytics_state"
 
 
-ALL_MODELS = [Rep, Campaign, Lead, Touch, Batch, LeadEvent, AnalyticsRollup, AnalyticsState]
+class ImportRun(BaseModel):
+    """One completed import of a file (by content hash): the same file is not imported twice."""
+
+    file_name = pw.TextField()
+    file_hash = pw.CharField(max_length=64, index=True)
+    size = pw.BigIntegerField(default=0)
+    format = pw.CharField(max_length=40)
+    actor = pw.ForeignKeyField(Rep, null=True, backref="+")
+    batch = pw.ForeignKeyField(Batch, null=True, backref="+")
+    at = pw.DateTimeField()
+    rows = pw.IntegerField(default=0)
+    new = pw.IntegerField(default=0)
+    merged = pw.IntegerField(default=0)
+    rejected = pw.IntegerField(default=0)
+    do_not_contact = pw.IntegerField(default=0)
+    skipped = pw.IntegerField(default=0)
+    options = pw.TextField(default="{}")
+
+    class Meta:
+        table_name = "import_run"
+
+
+ALL_MODELS = [
+    Rep,
+    Campaign,
+    Lead,
+    Touch,
+    Batch,
+    LeadEvent,
+    AnalyticsRollup,
+    AnalyticsState,
+    ImportRun,
+]

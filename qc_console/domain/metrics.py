@@ -95,16 +95,14 @@ def stay_bucket_bounds(index: int) -> tuple[int, int | None]:
 
 
 def hours_label(hours: float | None) -> str:
-    """`45m`, `5h`, `3d`, `6w` for a number of hours."""
+    """`45m`, `5h`, `3d`, `270d` for a number of hours."""
     if hours is None:
         return "-"
     if hours < 1:
         return f"{round(hours * 60)}m"
     if hours < 48:
         return f"{hours:g}h"
-    if hours < 24 * 28:
-        return f"{hours / 24:g}d"
-    return f"{hours / 168:.3g}w"
+    return f"{hours / 24:.3g}d"
 
 
 def bucket_label(index: int) -> str:

@@ -161,8 +161,8 @@ MAILCHIMP = Format(
     frozenset({"member_rating", "optin_time", "optin_ip", "confirm_time", "confirm_ip", "leid",
                "euid", "gmtoff", "dstoff", "last_changed", "unsub_time", "clean_time"}),
     {"cc": "country", "optin_time": "date", "confirm_time": "date", "tags": "note",
-     "unsub_reason": "note", "unsub_campaign_title": "campaign",
-     "clean_campaign_title": "campaign"},
+     "unsub_reason": "note", "unsub_campaign_title": "note",
+     "clean_campaign_title": "note"},
     source=Source.CAMPAIGN_INQUIRY,
 )  # fmt: skip
 EVENTBRITE = Format(

@@ -138,7 +138,6 @@ def _validate_all(
         columns=detected.columns,
         width=len(raw.headers),
         day_first=order.day_first,
-        status_header=headers.get("status", "Status"),
         rating_header=headers.get("rating", "Rating"),
     )
     rows: list[ImportRow] = []

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from qc_console.domain.errors import BadInput
 
 DELIMITERS = (",", ";", "\t", "|")
+FIELD_LIMIT = 2**31 - 1
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 FOOTER_STARTS = (
     "grand total",
@@ -162,6 +163,8 @@ def read_records(data: bytes) -> RawFile:
     else:
         header_guess = next((ln for ln in text.splitlines() if ln.strip()), "")
         delimiter = sniff_delimiter(header_guess)
+    # Very long values (notes, form answers) are kept: lift the csv module's 128 KiB cap.
+    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     headers: list[str] | None = None
     header_line = 0

@@ -51,7 +51,8 @@ class LeadRow(BaseModel):
     country: str = ""
     source: str = ""
     campaign: str = ""
-    status: tuple[str, ...] = ()
+    status: tuple[tuple[str, str], ...] = ()
+    """(column, value) of every status column (Lead Status, Lifecycle Stage …)."""
     rating: str = ""
     notes: str = ""
     ref: str = ""
@@ -86,7 +87,6 @@ class RowContext:
     columns: tuple[Column, ...]
     width: int
     day_first: bool
-    status_header: str = "Lead Status"
     rating_header: str = "Rating"
     bad_dates: list[tuple[int, str]] = field(default_factory=list)
 
@@ -96,7 +96,7 @@ def collect(cells: list[str], ctx: RowContext) -> tuple[dict[str, object], dict[
     values: dict[str, object] = {}
     origin: dict[str, str] = {}
     notes: list[str] = []
-    status: list[str] = []
+    status: list[tuple[str, str]] = []
     phones: list[tuple[str, str]] = []
     n = len(cells)
     for col in ctx.columns:
@@ -114,8 +114,7 @@ def collect(cells: list[str], ctx: RowContext) -> tuple[dict[str, object], dict[
         elif name == "note":
             notes.append(f"{col.header}: {value}")
         elif name == "status":
-            status.append(value)
-            origin.setdefault("status", col.header)
+            status.append((col.header, value))
         elif name == "do_not_contact":
             values["do_not_contact"] = values.get("do_not_contact") or value.casefold() in TRUTHY
     if phones:
@@ -205,12 +204,12 @@ def rating_of(text: str) -> Rating | None:
 def to_import_row(number: int, line: int, row: LeadRow, ctx: RowContext) -> ImportRow:
     """Normalise a valid record: keys, stage and rating, source, date, notes."""
     notes = [row.notes] if row.notes else []
-    qualified = any(_status_qualifies(s) for s in row.status)
+    qualified = any(_status_qualifies(value) for _, value in row.status)
     rating = rating_of(row.rating) if row.rating else None
     if qualified:
         rating = rating or Rating.MEDIUM
     else:
-        notes += [f"{ctx.status_header}: {s}" for s in row.status]
+        notes += [f"{column}: {value}" for column, value in row.status]
         if row.rating:
             notes.append(f"{ctx.rating_header}: {row.rating}")
             rating = None

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TextIO, TypeVar
 
-from qc_console.db.database import db, open_database
+from qc_console.db.database import db, is_postgres, open_database
 from qc_console.db.schema import migrate, pending
 from qc_console.domain.codes import Role
 from qc_console.domain.settings import DEFAULT_RULES, Rules
@@ -24,7 +24,19 @@ from qc_console.domain.values import (
     UndoResult,
 )
 from qc_console.domain.when import local_to_utc, utc_to_local  # noqa: F401 (re-exported)
-from qc_console.services import dispositions, leads, queue, reps, sales, touches, undo
+from qc_console.importing import ImportOptions, ImportPreview, ImportReport, Progress
+from qc_console.services import (
+    bulk_import,
+    dispositions,
+    export,
+    leads,
+    queue,
+    reps,
+    sales,
+    team,
+    touches,
+    undo,
+)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -40,15 +52,19 @@ def _connected(method: Callable[P, T]) -> Callable[P, T]:
 
 
 def open_backend(
-    url: str, actor: str, *, rules: Rules = DEFAULT_RULES, upgrade: bool = True
+    url: str, actor: str | None = None, *, rules: Rules = DEFAULT_RULES, upgrade: bool = True
 ) -> ServiceBackend:
-    """Open the database at `url`, bring its schema up to date, and bind `actor`."""
+    """Open the database at `url`, bring its schema up to date, and bind `actor`; without one,
+    the acting rep is the database login (`current_user`, PostgreSQL team mode)."""
     open_database(url)
     if upgrade:
         with db.connection_context():
             if pending():
                 migrate()
-    return ServiceBackend(actor, rules=rules)
+    if actor is None and is_postgres():
+        with db.connection_context():
+            actor = team.whoami()
+    return ServiceBackend(actor or "", rules=rules)
 
 
 class ServiceBackend:
@@ -274,3 +290,31 @@ class ServiceBackend:
     @_connected
     def preview(self, action: str, ids: Iterable[int], options: dict[str, Any]) -> BulkPreview:
         return dispositions.preview_bulk(action, ids, actor=self.actor, options=options)
+
+    # --- files in and out (services/bulk_import.py, services/export.py) -----------------
+    @_connected
+    def preview_import(self, path: str, options: ImportOptions | None = None) -> ImportPreview:
+        """Format, mapping, first rows and would-be counts of a file; writes nothing.
+        Raises `UnusableFile` (a `BadInput`) when the file cannot be imported at all."""
+        return bulk_import.preview_import(
+            path, actor=self.actor, options=options or ImportOptions()
+        )
+
+    @_connected
+    def import_file(
+        self, path: str, options: ImportOptions | None = None, progress: Progress | None = None
+    ) -> ImportReport:
+        """Import a file in one transaction; `progress(phase, done, total)` is called from
+        the calling (worker) thread."""
+        return bulk_import.import_file(
+            path,
+            actor=self.actor,
+            options=options or ImportOptions(),
+            progress=progress,
+            rules=self.rules,
+        )
+
+    @_connected
+    def export_leads(self, out: TextIO, fmt: str = "jsonl", f: QueueFilter | None = None) -> int:
+        """Write leads (all, or those `f` selects) to `out` as jsonl, csv or salesforce."""
+        return export.export_leads(out, fmt=fmt, f=f)

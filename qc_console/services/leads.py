@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from qc_console.db.database import db, is_postgres, reading
 from qc_console.db.models import Campaign, Lead, LeadEvent, Rep, Touch
+from qc_console.db.team import lead_with_key
 from qc_console.domain.codes import Role
 from qc_console.domain.errors import BadInput, DuplicateLead, NotAllowed
 from qc_console.domain.keys import email_key, is_valid_email, phone_key
@@ -44,14 +45,16 @@ def create_lead(
         rep = resolve_actor(names, actor)
         if rep.role == Role.SALES:
             raise NotAllowed(f"{rep.name} (sales) cannot create qualifying leads")
-        for key, col, value in (("email", Lead.email_key, ekey), ("phone", Lead.phone_key, pkey)):
+        for key, value in (("email", ekey), ("phone", pkey)):
             if value:
-                hit = Lead.select(Lead.id).where(col == value).first()
+                hit = lead_with_key(key, value)  # also leads row-level security hides
                 if hit is not None:
-                    raise DuplicateLead(hit.id, f"{key} {value}")
+                    raise DuplicateLead(hit, f"{key} {value}")
                 if key == "email":
                     break  # the email is the key; the phone only when there is no email
         owner = names.rep_by_name(new.owner) if new.owner else rep
+        if rep.role == Role.REP and owner.id != rep.id:
+            raise NotAllowed(f"{rep.name} (rep) cannot create a lead for {owner.name}")
         campaign_id = None
         if new.campaign:
             campaign = Campaign.get_or_none(Campaign.name == new.campaign)

@@ -70,8 +70,9 @@ def undo_last(*, actor: str, now: datetime | None = None) -> UndoResult:
                     touch_ids.append(event["touch_id"])
             fields = {k: from_json(k, v) for k, v in restore.items() if k not in NOT_RESTORED}
             if any(e.get("created") for e in events):
-                # A lead cannot be un-created while its audit trail exists: it is retired.
-                fields = {
+                # A lead cannot be un-created while its audit trail exists: it is retired
+                # (with the counters of any touch the same batch added taken back).
+                fields |= {
                     "stage": Stage.PURGED.value,
                     "reason_code": "other",
                     "reason": "creation undone",
@@ -82,8 +83,8 @@ def undo_last(*, actor: str, now: datetime | None = None) -> UndoResult:
                     rows[lead_id], fields, "undo", {"undo_of": batch.id, "action": batch.action}
                 )
             )
-        if touch_ids:
-            Touch.delete().where(Touch.id.in_(touch_ids)).execute()
+        for chunk in chunked(touch_ids, CHUNK):  # an import's batch can hold 100k touches
+            Touch.delete().where(Touch.id.in_(chunk)).execute()
         undo_batch = new_batch(rep.id, "undo", now, undo_of=batch.id)
         write(planned, actor_id=rep.id, batch_id=undo_batch, now=now)
         Batch.update(undone_at=now).where(Batch.id == batch.id).execute()

@@ -9,7 +9,7 @@ thread worker. Subclasses say which leads an action targets and what to do with 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -130,7 +130,11 @@ class LeadActionsScreen(Screen[Any]):
         return self.console.backend
 
     def local_today(self) -> date:
-        return utc_to_local(self.console.now()).date()
+        return self.local_now().date()
+
+    def local_now(self) -> datetime:
+        """The app's clock as the rep's local time (what dialogs resolve `+4h` against)."""
+        return utc_to_local(self.console.now())
 
     # --- which keys are legal ------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -217,7 +221,8 @@ class LeadActionsScreen(Screen[Any]):
                     lambda b, ids, exp: b.incubate(ids, until, choice.reason, expected=exp),
                 )
 
-        dialog = IncubateDialog(label, self.backend.rules.incubation_days, self.local_today())
+        days = self.backend.rules.incubation_days
+        dialog = IncubateDialog(label, days, self.local_today(), now=self.local_now())
         self.app.push_screen(dialog, done)
 
     def action_purge(self) -> None:
@@ -262,7 +267,8 @@ class LeadActionsScreen(Screen[Any]):
 
         count = leads[0].touch_count if len(leads) == 1 else 0
         target = self.backend.rules.cadence_target
-        self.app.push_screen(TouchDialog(label, count, target, self.local_today()), done)
+        dialog = TouchDialog(label, count, target, self.local_today(), now=self.local_now())
+        self.app.push_screen(dialog, done)
 
     def action_next_action(self) -> None:
         if (got := self._one_prompt()) is None:
@@ -278,7 +284,8 @@ class LeadActionsScreen(Screen[Any]):
                     lambda b, ids, exp: b.set_next_action(ids, due, choice.note, expected=exp),
                 )
 
-        self.app.push_screen(NextActionDialog(label, self.local_today()), done)
+        dialog = NextActionDialog(label, self.local_today(), now=self.local_now())
+        self.app.push_screen(dialog, done)
 
     def action_undo(self) -> None:
         self.run_call("undo", (), lambda b, ids, exp: b.undo())

@@ -29,7 +29,7 @@ def _utcnow() -> datetime:
 class QCConsoleApp(App[None]):
     """The console for one acting rep. Screens get the backend from the app."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
     TITLE = "qc-console"
     COMMANDS = App.COMMANDS | {ConsoleCommands}
     BINDINGS: ClassVar[list[BindingType]] = [

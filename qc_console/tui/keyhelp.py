@@ -11,7 +11,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 GROUPS = ("Act on the lead", "Queue", "Move", "Lead detail", "App")
-SKIP_ACTIONS = frozenset({"cursor_left", "cursor_right", "scroll_home", "scroll_end"})
+SKIP_ACTIONS = frozenset(
+    {"cursor_left", "cursor_right", "scroll_home", "scroll_end", "page_left", "page_right"}
+)
 """Horizontal DataTable moves: the queue fits its width, so they only add noise."""
 QUEUE_KEYS = (
     "queue.claim",

@@ -81,7 +81,7 @@ def load_keymap(path: Path, known_ids: Iterable[str], *, required: bool = False)
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return KeymapResult(problems=[f"keymap file {path}: cannot be read: {exc}"])
-    table = data.get("keymap")
+    table = data.get("keymap", {})
     if not isinstance(table, dict):
-        return KeymapResult(problems=[f"keymap file {path}: needs a [keymap] table"])
+        return KeymapResult(problems=[f"keymap file {path}: `keymap` must be a [keymap] table"])
     return check_keymap(table, known_ids, f"keymap file {path}")

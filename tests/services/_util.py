@@ -60,7 +60,9 @@ def make_lead(
         dispositions.reassign(lead_id, to=None, actor="sue", now=SETUP)
     for step in PATHS[stage]:
         if step == "incubate":
-            dispositions.incubate(lead_id, days=10, reason="budget next quarter", actor="sue", now=SETUP)
+            dispositions.incubate(
+                lead_id, days=10, reason="budget next quarter", actor="sue", now=SETUP
+            )
         elif step == "purge":
             dispositions.purge(lead_id, reason="bad_data", actor="sue", now=SETUP)
         elif step == "hand_off":

@@ -40,7 +40,9 @@ def test_skip_refused_acts_on_the_rest_and_says_who_was_left_out_and_why() -> No
     handed = make_lead("handed_off")
     bobs = make_lead("raw", owner="bob")
     since = last_event_id()
-    result = d.qualify([ok[0], handed, ok[1], bobs], rating="high", actor="ann", now=NOW, skip_refused=True)
+    result = d.qualify(
+        [ok[0], handed, ok[1], bobs], rating="high", actor="ann", now=NOW, skip_refused=True
+    )
     assert_wrote(
         result,
         since,

@@ -47,7 +47,7 @@ def test_qualify_rates_a_raw_lead_and_keeps_its_next_action() -> None:
         result, since, kind="qualify", actor="ann", moves={lead: ("raw", "qualified")}
     )
     assert event.data["rating"] == "high"
-    assert "#%d" % lead in result.message and "(high)" in result.message
+    assert f"#{lead}" in result.message and "(high)" in result.message
 
 
 def test_re_rating_is_a_qualified_to_qualified_move_but_the_same_rating_is_refused() -> None:

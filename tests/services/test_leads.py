@@ -15,7 +15,7 @@ from qc_console.domain.stages import Rating, Stage
 from qc_console.domain.values import NewLead
 from qc_console.services import leads, touches
 from tests.conftest import NOW
-from tests.services._util import assert_wrote, dump, events, last_event_id, make_lead, view
+from tests.services._util import assert_wrote, dump, last_event_id, make_lead, view
 
 pytestmark = pytest.mark.usefixtures("people")
 
@@ -32,7 +32,10 @@ def test_create_lead_starts_raw_with_the_speed_to_lead_clock_running() -> None:
     )
     lead = result.leads[0]
     assert (lead.stage, lead.owner, lead.rating, lead.touch_count) == ("raw", "ann", None, 0)
-    assert (lead.next_action_due, lead.next_action_note) == (NOW + timedelta(minutes=15), "first touch")
+    assert (lead.next_action_due, lead.next_action_note) == (
+        NOW + timedelta(minutes=15),
+        "first touch",
+    )
     assert lead.created_at == lead.stage_entered_at == NOW
     assert_wrote(result, since, kind="create", actor="ann", moves={lead.id: ("raw", "raw")})
     assert replace(view(lead.id), priority=lead.priority) == lead
@@ -40,7 +43,10 @@ def test_create_lead_starts_raw_with_the_speed_to_lead_clock_running() -> None:
 
 def test_create_a_qualified_lead_for_another_owner() -> None:
     new = NewLead(
-        email="p@example.com", stage=Stage.QUALIFIED, rating=Rating.HIGH, owner="bob",
+        email="p@example.com",
+        stage=Stage.QUALIFIED,
+        rating=Rating.HIGH,
+        owner="bob",
         source=Source.SALES_PROSPECTING,
     )
     lead = leads.create_lead(new, actor="sue", now=NOW).leads[0]
@@ -89,7 +95,9 @@ def test_create_lead_refuses_a_duplicate_naming_the_existing_lead(
 
 def test_the_same_phone_with_another_email_is_another_person() -> None:
     leads.create_lead(NewLead(email="a@example.com", phone="555 1234"), actor="ann", now=NOW)
-    other = leads.create_lead(NewLead(email="b@example.com", phone="555 1234"), actor="ann", now=NOW)
+    other = leads.create_lead(
+        NewLead(email="b@example.com", phone="555 1234"), actor="ann", now=NOW
+    )
     assert other.leads[0].email == "b@example.com"
 
 

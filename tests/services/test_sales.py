@@ -77,7 +77,9 @@ def test_reject_needs_a_reason_and_a_hand_off() -> None:
     assert dump() == before
 
 
-@pytest.mark.parametrize(("outcome", "amount"), [("won", 9000.0), ("lost", None), ("delayed", None)])
+@pytest.mark.parametrize(
+    ("outcome", "amount"), [("won", 9000.0), ("lost", None), ("delayed", None)]
+)
 def test_record_outcome(outcome: str, amount: float | None) -> None:
     lead = make_lead("accepted")  # accepted with an amount of 1000
     since = last_event_id()

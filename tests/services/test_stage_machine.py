@@ -39,7 +39,7 @@ from tests.unit.test_stages import DESIGN_TABLE
 
 T0 = NOW - timedelta(days=2)
 ROLES = dict(PEOPLE)
-LEADS = [1, 2, 3, 4, 5]
+LEADS = [1, 2, 3, 4, 5, 6]
 
 # What each action may do to a lead's stage (DESIGN.md §1 split by who makes the move).
 MOVES_BY_KIND: dict[str, set[tuple[str, str]]] = {
@@ -67,7 +67,7 @@ def test_the_moves_by_kind_are_the_design_table() -> None:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A migrated file with the people and five leads in different stages and hands."""
+    """A migrated file with the people and six leads in different stages and hands."""
     path = tmp_path_factory.mktemp("machine") / "template.sqlite"
     open_database(f"sqlite:///{path}")
     db.connect()
@@ -92,6 +92,10 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     five = lead(5, "bob", Stage.QUALIFIED)
     d.hand_off(five, to="tia", actor="sue", now=T0)
     sales.accept(five, actor="tia", amount=5000, now=T0)
+    six = lead(6, "ann", Stage.QUALIFIED)
+    d.hand_off(six, to="sam", actor="sue", now=T0)
+    sales.accept(six, actor="sam", now=T0)
+    sales.record_outcome(six, outcome="delayed", actor="sam", now=T0)
     close_database()
     yield path
 
@@ -132,11 +136,11 @@ KIND = {"resurface_due": "resurface"}
 steps = st.builds(
     Step,
     action=st.sampled_from(ACTIONS),
-    actor=st.sampled_from([name for name, _ in PEOPLE]),
+    actor=st.sampled_from(["ann", "bob", "sue", "sue", "sam", "tia"]),  # the supervisor can do most
     ids=st.lists(st.sampled_from(LEADS), min_size=1, max_size=3, unique=True).map(tuple),
     option=st.integers(0, 11),
     skip_refused=st.booleans(),
-    stale=st.integers(0, 9).map(lambda n: n == 0),
+    stale=st.integers(0, 19).map(lambda n: n == 0),
     hours=st.sampled_from([0, 0, 1, 5, 24 * 11]),
 )
 
@@ -183,7 +187,9 @@ def perform(step: Step, now: datetime, versions: dict[int, int]) -> ActionResult
         case "accept":
             return sales.accept(ids, amount=[None, 1000.0][o % 2], **kw)
         case "reject":
-            return sales.reject(ids, reason=f"no {o}", recycle_to=["qualified", "incubating"][o % 2], **kw)
+            return sales.reject(
+                ids, reason=f"no {o}", recycle_to=["qualified", "incubating"][o % 2], **kw
+            )
         case "outcome":
             return sales.record_outcome(ids, outcome=["won", "lost", "delayed"][o % 3], **kw)
         case "undo":
@@ -231,7 +237,12 @@ def new_events(after: int) -> list[dict[str, Any]]:
 
 def check_invariants() -> None:
     rows = lead_rows()
-    last = dict(sql("SELECT lead_id, to_stage FROM lead_event e WHERE id = (SELECT MAX(id) FROM lead_event WHERE lead_id = e.lead_id)"))
+    last = dict(
+        sql(
+            "SELECT lead_id, to_stage FROM lead_event e"
+            " WHERE id = (SELECT MAX(id) FROM lead_event WHERE lead_id = e.lead_id)"
+        )
+    )
     counts = dict(sql("SELECT lead_id, COUNT(*) FROM lead_event GROUP BY lead_id"))
     touches = {
         lead: (n, vm, first, latest)
@@ -309,7 +320,7 @@ def check_step(step: Step, result: ActionResult | UndoResult, since: int, before
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-@given(st.lists(steps, min_size=1, max_size=14))
+@given(st.lists(steps, min_size=1, max_size=20))
 def test_the_stage_machine_through_the_services(template: Path, plan: list[Step]) -> None:
     work = template.with_name("work.sqlite")
     for suffix in ("", "-wal", "-shm"):
@@ -317,6 +328,7 @@ def test_the_stage_machine_through_the_services(template: Path, plan: list[Step]
     shutil.copyfile(template, work)
     open_database(f"sqlite:///{work}")
     db.connect()
+    db.execute_sql("PRAGMA synchronous = OFF")  # a throwaway file: no fsyncs, same semantics
     try:
         now = NOW
         check_invariants()

@@ -53,9 +53,7 @@ def test_first_and_last_touch_follow_when_the_touches_happened() -> None:
     lead = make_lead("raw")
     log_touch(lead, channel="call", outcome="no_answer", actor="ann", now=at(60))
     # logged later, but it happened earlier (a call made before lunch, entered after)
-    log_touch(
-        lead, channel="email", outcome="bounced", actor="ann", at=at(-30), now=at(90)
-    )
+    log_touch(lead, channel="email", outcome="bounced", actor="ann", at=at(-30), now=at(90))
     after = view(lead)
     assert (after.first_touch_at, after.last_touch_at) == (at(-30), at(60))
     log_touch(lead, channel="social", outcome="replied", actor="ann", now=at(120))

@@ -11,7 +11,6 @@ from qc_console.services import dispositions as d
 from qc_console.services import leads, sales
 from qc_console.services.touches import log_touch
 from qc_console.services.undo import undo_last
-from tests.conftest import NOW
 from tests.services._util import at, dump, events, last_event_id, make_lead, view
 
 pytestmark = pytest.mark.usefixtures("people")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from peewee import fn
+
 from qc_console.db.database import reading
 from qc_console.db.models import AnalyticsRollup, Campaign, Lead
 from qc_console.domain.codes import Source
@@ -38,6 +40,10 @@ class ReportFilter:
     rep: str | None = None
     start: date | None = None
     end: date | None = None
+
+
+EVERYTHING = ReportFilter()
+"""The default filter: every lead, every week."""
 
 
 @dataclass(frozen=True)
@@ -122,14 +128,20 @@ def read_facts(
     dims = scope.dims
     if group_by is None and len(dims) <= 1:
         dim, value = dims[0] if dims else ("*", "")
-        return _from_rollup(dim, value, metrics, first, last)
+        return _from_rollup(dim, value, metrics, first, last, grouped=False)
     if group_by is not None and (not dims or dims == [(group_by, dims[0][1])]):
         return _from_rollup(group_by, dims[0][1] if dims else None, metrics, first, last)
     return _from_memory(scope, metrics, group_by, first, last)
 
 
 def _from_rollup(
-    dim: str, value: str | None, metrics: Sequence[str], first: date | None, last: date | None
+    dim: str,
+    value: str | None,
+    metrics: Sequence[str],
+    first: date | None,
+    last: date | None,
+    *,
+    grouped: bool = True,
 ) -> list[FactRow]:
     r = AnalyticsRollup
     query = r.select(r.metric, r.week, r.a, r.b, r.n, r.amount, r.dim_value).where(
@@ -144,7 +156,7 @@ def _from_rollup(
     out = []
     for metric, week, a, b, n, amount, group in query.tuples():
         if n or amount:
-            out.append(FactRow(metric, _date(week), a, b, n, amount, group))
+            out.append(FactRow(metric, _date(week), a, b, n, amount, group if grouped else ""))
     return out
 
 
@@ -194,11 +206,16 @@ def _date(value: Any) -> date:
 
 
 def week_axis(scope: Scope, rows: Iterable[FactRow], now: datetime) -> list[date]:
-    """Every week the report shows: the filter's range, else first fact week to this week."""
+    """Every week the report shows: the filter's range, else the first week to this one."""
     last = scope.last_week or week_of(now)
     first = scope.first_week
-    if first is None:
+    if first is None:  # the refinery's first week, so filtered views line up with the whole
         weeks = [r.week for r in rows]
+        found = AnalyticsRollup.select(fn.MIN(AnalyticsRollup.week)).where(
+            AnalyticsRollup.dim == "*"
+        ).scalar()
+        if found is not None:
+            weeks.append(_date(found))
         first = min(weeks) if weeks else last
     return weeks_between(first, last) if first <= last else []
 

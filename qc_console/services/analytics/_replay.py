@@ -112,9 +112,7 @@ def owners_after(lead: LeadInfo, events: list[Event]) -> list[int]:
     return out
 
 
-def effective(
-    events: list[Event], upto: int, undo_of: dict[int, int]
-) -> list[int]:
+def effective(events: list[Event], upto: int, undo_of: dict[int, int]) -> list[int]:
     """Indexes of the events that count as of event id `upto` (see the module docstring)."""
     undone = {undo_of.get(e[6], -1) for e in events if e[2] == "undo" and e[0] <= upto}
     return [

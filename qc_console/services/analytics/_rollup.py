@@ -24,8 +24,8 @@ from qc_console.db.models import AnalyticsRollup, AnalyticsState
 from qc_console.services.analytics._replay import (
     DATA_NEEDED_SQL,
     Event,
-    Facts,
     FactKey,
+    Facts,
     LeadInfo,
     effective,
     owners_after,
@@ -117,7 +117,9 @@ def lead_facts(
             replay(lead, evs, owners, effective(evs, since, undo), sink, -1)
 
 
-def compute(where: str = "1 = 1", params: tuple[Any, ...] = (), *, upto: int | None = None) -> Facts:
+def compute(
+    where: str = "1 = 1", params: tuple[Any, ...] = (), *, upto: int | None = None
+) -> Facts:
     """The facts of every lead matching `where`, replayed from scratch (the full recompute)."""
     top = upto if upto is not None else max_event_id()
     undo = undo_map()
@@ -252,9 +254,7 @@ def _apply(rows: dict[Key6, list[float]]) -> int:
 
 
 def _set_watermark(top: int) -> None:
-    updated = (
-        AnalyticsState.update(value=top).where(AnalyticsState.key == WATERMARK).execute()
-    )
+    updated = AnalyticsState.update(value=top).where(AnalyticsState.key == WATERMARK).execute()
     if not updated:
         AnalyticsState.insert(key=WATERMARK, value=top).execute()
 

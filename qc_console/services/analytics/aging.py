@@ -26,7 +26,14 @@ from qc_console.domain.settings import DEFAULT_RULES, Rules
 from qc_console.domain.stages import OPEN, Stage
 from qc_console.domain.when import add_business_days
 from qc_console.services._rows import Names
-from qc_console.services.analytics._common import ReportFilter, lead_scope, now_or, resolve, session
+from qc_console.services.analytics._common import (
+    EVERYTHING,
+    ReportFilter,
+    lead_scope,
+    now_or,
+    resolve,
+    session,
+)
 
 METRICS = ("overdue", "untouched_past_sla", "handoffs_past_sla")
 _OPEN = [s.value for s in OPEN]
@@ -68,7 +75,7 @@ class AgingReport:
 
 
 def aging(
-    f: ReportFilter = ReportFilter(), *, now: datetime | None = None, rules: Rules = DEFAULT_RULES
+    f: ReportFilter = EVERYTHING, *, now: datetime | None = None, rules: Rules = DEFAULT_RULES
 ) -> AgingReport:
     now = now_or(now)
     labels = tuple(b.label for b in rules.aging_buckets)
@@ -125,7 +132,7 @@ def aging_cell_ids(
     rep: str | None,
     cell: str,
     *,
-    f: ReportFilter = ReportFilter(),
+    f: ReportFilter = EVERYTHING,
     now: datetime | None = None,
     rules: Rules = DEFAULT_RULES,
 ) -> list[int]:
@@ -180,9 +187,4 @@ def _late_handoffs(base: Any, now: datetime, rules: Rules) -> list[tuple[int, in
         & (Lead.stage == Stage.HANDED_OFF.value)
         & (Lead.stage_entered_at < now - timedelta(days=days))
     )
-    return [
-        (lid, owner)
-        for lid, owner, at in query.tuples()
-        if add_business_days(at, days) < now
-    ]
-
+    return [(lid, owner) for lid, owner, at in query.tuples() if add_business_days(at, days) < now]

@@ -13,6 +13,7 @@ from datetime import datetime
 from qc_console.db.models import Campaign
 from qc_console.services._rows import Names
 from qc_console.services.analytics._common import (
+    EVERYTHING,
     ReportFilter,
     fresh,
     now_or,
@@ -54,7 +55,7 @@ class CampaignsReport:
 
 
 def campaigns_report(
-    f: ReportFilter = ReportFilter(), *, now: datetime | None = None
+    f: ReportFilter = EVERYTHING, *, now: datetime | None = None
 ) -> CampaignsReport:
     now = now_or(now)
     fresh()

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from qc_console.db.models import Campaign
 from qc_console.services._rows import Names
 from qc_console.services.analytics._common import (
+    EVERYTHING,
     FUNNEL,
     FactRow,
     ReportFilter,
@@ -83,7 +84,7 @@ def funnels(rows: list[FactRow], within_days: int, key: str = "group") -> dict[s
 
 
 def conversion(
-    f: ReportFilter = ReportFilter(), *, within_days: int = 30, now: datetime | None = None
+    f: ReportFilter = EVERYTHING, *, within_days: int = 30, now: datetime | None = None
 ) -> ConversionReport:
     """Cohort conversion, with the totals over the filter's weeks and the splits by source and
     by campaign."""
@@ -95,7 +96,9 @@ def conversion(
         rows = read_facts(scope, metrics)
         by_source = read_facts(scope, metrics, group_by="source")
         by_campaign = read_facts(scope, metrics, group_by="campaign")
-        campaign_names = {str(i): n for i, n in Campaign.select(Campaign.id, Campaign.name).tuples()}
+        campaign_names = {
+            str(i): n for i, n in Campaign.select(Campaign.id, Campaign.name).tuples()
+        }
     per_week = funnels(rows, within_days, key="week")
     cohorts = tuple(
         (w, per_week.get(w.isoformat(), Funnel(w.isoformat(), 0, _zeros(), _zeros())))

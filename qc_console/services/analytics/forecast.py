@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from qc_console.domain.metrics import LinkFit, mae, mape, search_lag, week_of, weeks_between
 from qc_console.services._rows import Names
 from qc_console.services.analytics._common import (
+    EVERYTHING,
     ReportFilter,
     fresh,
     now_or,
@@ -95,7 +96,7 @@ class _Series:
 
 
 def forecast(
-    f: ReportFilter = ReportFilter(),
+    f: ReportFilter = EVERYTHING,
     *,
     horizon: int = 8,
     raw_change_pct: float | None = None,
@@ -147,9 +148,7 @@ def forecast(
     return ForecastReport(
         generated_at=now,
         filter=f,
-        history=tuple(
-            (w, *(int(series.flows[s][i]) for s in CHAIN)) for i, w in enumerate(weeks)
-        ),  # type: ignore[misc]
+        history=tuple((w, *(int(series.flows[s][i]) for s in CHAIN)) for i, w in enumerate(weeks)),  # type: ignore[misc]
         links=tuple(_link(up, down, fit) for (up, down), fit in zip(_pairs(), fits, strict=True)),
         acceptance_rate=round(rate, 4) if rate is not None else None,
         mean_amount=round(mean_amount, 2) if mean_amount is not None else None,

@@ -17,6 +17,7 @@ from qc_console.db.models import Rep
 from qc_console.domain.codes import Role
 from qc_console.services._rows import Names
 from qc_console.services.analytics._common import (
+    EVERYTHING,
     POOL,
     ReportFilter,
     fresh,
@@ -62,7 +63,7 @@ class RepsReport:
 METRICS = ["worked", "touch", "disp", "ho"]
 
 
-def reps_report(f: ReportFilter = ReportFilter(), *, now: datetime | None = None) -> RepsReport:
+def reps_report(f: ReportFilter = EVERYTHING, *, now: datetime | None = None) -> RepsReport:
     now = now_or(now)
     fresh()
     with session():

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from qc_console.services._rows import Names
 from qc_console.services.analytics._common import (
+    EVERYTHING,
     POOL,
     ReportFilter,
     fresh,
@@ -59,7 +60,7 @@ class TouchDepthReport:
 
 
 def touch_depth(
-    f: ReportFilter = ReportFilter(), *, now: datetime | None = None
+    f: ReportFilter = EVERYTHING, *, now: datetime | None = None
 ) -> TouchDepthReport:
     now = now_or(now)
     fresh()
@@ -74,9 +75,7 @@ def touch_depth(
     grouped: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     for r in per_rep:
         grouped[r.group].append((r.a, r.b, r.n))
-    reps = [
-        _row(names.rep_name(int(g)) or POOL, cells) for g, cells in grouped.items()
-    ]
+    reps = [_row(names.rep_name(int(g)) or POOL, cells) for g, cells in grouped.items()]
     total = _row("all", [(r.a, r.b, r.n) for r in rows])
     return TouchDepthReport(now, f, by_kind, total, tuple(sorted(reps, key=lambda r: r.rep)))
 

@@ -19,6 +19,7 @@ from qc_console.db.models import Campaign, Lead
 from qc_console.domain.stages import Stage
 from qc_console.services._rows import Names
 from qc_console.services.analytics._common import (
+    EVERYTHING,
     POOL,
     ReportFilter,
     Scope,
@@ -50,7 +51,7 @@ class ValueReport:
     by_rep: tuple[ValueRow, ...]
 
 
-def value(f: ReportFilter = ReportFilter(), *, now: datetime | None = None) -> ValueReport:
+def value(f: ReportFilter = EVERYTHING, *, now: datetime | None = None) -> ValueReport:
     now = now_or(now)
     with session():
         names = Names()
@@ -105,4 +106,3 @@ def _sums(scope: Scope, column: Any) -> dict[Any, tuple[float, int, float, int]]
             cell[index] += float(total or 0)
             cell[index + 1] += int(count)
     return {k: (round(v[0], 2), v[1], round(v[2], 2), v[3]) for k, v in out.items()}
-

@@ -16,6 +16,7 @@ from datetime import datetime
 from qc_console.domain.metrics import bucket_label, histogram_percentile, stay_bucket_bounds
 from qc_console.services._rows import Names
 from qc_console.services.analytics._common import (
+    EVERYTHING,
     STAGE_ORDER,
     ReportFilter,
     fresh,
@@ -63,7 +64,7 @@ class VelocityReport:
         return next(s for s in self.stages if s.stage == name)
 
 
-def velocity(f: ReportFilter = ReportFilter(), *, now: datetime | None = None) -> VelocityReport:
+def velocity(f: ReportFilter = EVERYTHING, *, now: datetime | None = None) -> VelocityReport:
     now = now_or(now)
     fresh()
     with session():
@@ -77,9 +78,7 @@ def velocity(f: ReportFilter = ReportFilter(), *, now: datetime | None = None) -
     stages = []
     for stage in STAGE_ORDER:
         hist = stays.get(stage, {})
-        stages.append(
-            StageVelocity(stage, sum(hist.values()), *_pct(hist, 0.5), *_pct(hist, 0.8))
-        )
+        stages.append(StageVelocity(stage, sum(hist.values()), *_pct(hist, 0.5), *_pct(hist, 0.8)))
     milestones = tuple(
         MilestoneVelocity(
             m,

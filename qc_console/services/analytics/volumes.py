@@ -10,6 +10,7 @@ from datetime import date, datetime
 from qc_console.domain.metrics import pct_change
 from qc_console.services._rows import Names
 from qc_console.services.analytics._common import (
+    EVERYTHING,
     STAGE_ORDER,
     ReportFilter,
     fresh,
@@ -54,7 +55,7 @@ class VolumesReport:
         return next(s for s in self.stages if s.stage == name)
 
 
-def volumes(f: ReportFilter = ReportFilter(), *, now: datetime | None = None) -> VolumesReport:
+def volumes(f: ReportFilter = EVERYTHING, *, now: datetime | None = None) -> VolumesReport:
     """Flow and stock per stage and week (stock replays every week since the first event,
     whatever the date filter)."""
     now = now_or(now)

@@ -126,8 +126,8 @@ def _log_weights(data: SampleData, first_week: int, rng: random.Random) -> tuple
     logs = []
     for k in range(WEEKS):
         iso_week = _iso_week(first_week + k * WEEK)
-        x = 0.25 * math.sin(2 * math.pi * iso_week / 52.18 - 1.2) + 0.35 * k / WEEKS
-        x += rng.gauss(0.0, 0.28)
+        x = 0.3 * math.sin(2 * math.pi * iso_week / 52.18 - 1.2) + 0.35 * k / WEEKS
+        x += rng.gauss(0.0, 0.38)
         if iso_week in (52, 53, 1):
             x -= 0.7
         elif 31 <= iso_week <= 33:
@@ -153,6 +153,49 @@ def _split(total: int, weights: list[float]) -> list[int]:
     for i in order[: total - sum(out)]:
         out[i] += 1
     return out
+
+
+def _slope(xs: list[float], ys: list[float]) -> float:
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+
+
+def _plant(upstream: list[int], targets: list[float], elasticity: float, caps: list[int]) -> list[int]:
+    """Whole counts near `targets` whose log-log slope on `upstream` is `elasticity`.
+
+    Rounding small counts adds noise of its own (±1 in 5 is 20%), enough to move the fitted
+    slope by a few percent; nudging a few weeks by one lead keeps the planted figure exact.
+    """
+    counts = [min(cap, max(1, round(t))) for t, cap in zip(targets, caps, strict=True)]
+    weeks = [k for k, c in enumerate(counts) if c > 0 and upstream[k] > 0]
+    if len(weeks) < 3:
+        return counts
+    xs = [math.log(upstream[k]) if k in weeks else 0.0 for k in range(len(counts))]
+    mx = sum(xs[k] for k in weeks) / len(weeks)
+    sxx = sum((xs[k] - mx) ** 2 for k in weeks)
+    for _ in range(len(counts)):
+        if sxx == 0:
+            break
+        error = _slope([xs[k] for k in weeks], [math.log(counts[k]) for k in weeks]) - elasticity
+        if abs(error) < 0.005:
+            break
+        if abs(error) < 0.005 or sxx == 0:
+            break
+        best, gain = None, 0.0
+        for k in weeks:
+            count = counts[k]
+            for step in (-1, 1):
+                new = count + step
+                if not 1 <= new <= caps[k]:
+                    continue
+                change = (xs[k] - mx) / sxx * math.log(new / count)
+                if abs(error + change) < abs(error) - gain:
+                    best, gain = (k, new), abs(error) - abs(error + change)
+        if best is None:
+            break
+        counts[best[0]] = best[1]
+    return counts
 
 
 def build_layout(n: int, seed: int, now: int, data: SampleData) -> Layout:
@@ -204,28 +247,38 @@ def build_layout(n: int, seed: int, now: int, data: SampleData) -> Layout:
     ]
     full_weeks = raw[:-1]
     c = QUALIFY_RATE_AT_MEAN * (sum(full_weeks) / len(full_weeks)) ** (1 - QUALIFY_ELASTICITY)
+    top = WEEKS - QUALIFY_LAG_WEEKS
+    eligible = [
+        [i for i in range(cohort_start[k], cohort_start[k + 1]) if i not in special]
+        for k in range(top)
+    ]
+    qualified = [
+        c * raw[k] ** QUALIFY_ELASTICITY * math.exp(rng.gauss(0, COUNT_NOISE_SD))
+        for k in range(top)
+    ]
+    qualified = _plant(raw[:top], qualified, QUALIFY_ELASTICITY, [len(e) for e in eligible])
+    top_h = top - HANDOFF_LAG_WEEKS
+    handed = [
+        HANDOFF_SHARE * q**HANDOFF_ELASTICITY * math.exp(rng.gauss(0, COUNT_NOISE_SD))
+        for q in qualified[:top_h]
+    ]
+    handed = _plant(qualified[:top_h], handed, HANDOFF_ELASTICITY, qualified[:top_h])
     fate = bytearray(n)
-    qualified = [0] * WEEKS
-    handed = [0] * WEEKS
     stale_candidates: list[int] = []
-    for k in range(WEEKS - QUALIFY_LAG_WEEKS):
-        eligible = [i for i in range(cohort_start[k], cohort_start[k + 1]) if i not in special]
-        want = c * raw[k] ** QUALIFY_ELASTICITY * math.exp(rng.gauss(0, COUNT_NOISE_SD))
-        chosen = rng.sample(eligible, min(len(eligible), round(want)))
-        qualified[k] = len(chosen)
+    for k in range(top):
+        chosen = rng.sample(eligible[k], qualified[k])
         for i in chosen:
             fate[i] = QUALIFIED
-        if k + QUALIFY_LAG_WEEKS + HANDOFF_LAG_WEEKS < WEEKS:
-            want = HANDOFF_SHARE * len(chosen) ** HANDOFF_ELASTICITY
-            want *= math.exp(rng.gauss(0, COUNT_NOISE_SD))
-            passed = rng.sample(chosen, min(len(chosen), round(want)))
-            handed[k] = len(passed)
+        if k < top_h:
+            passed = rng.sample(chosen, handed[k])
             for i in passed:
                 fate[i] = HANDED_OFF
             if k + QUALIFY_LAG_WEEKS + HANDOFF_LAG_WEEKS <= WEEKS - 3:
                 stale_candidates.extend(passed)
     for i in rng.sample(stale_candidates, min(few, len(stale_candidates))):
         special[i] = BH_STALE_HANDOFF
+    qualified += [0] * (WEEKS - len(qualified))
+    handed += [0] * (WEEKS - len(handed))
     return Layout(
         n=n,
         now=now,

@@ -9,22 +9,14 @@ and only through moves the stage machine allows.
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from qc_console.domain.keys import email_key
 from qc_console.services.seed import layout as L
-from qc_console.services.seed.clock import (
-    DAY,
-    HOUR,
-    MINUTE,
-    WEEK,
-    Formatter,
-    add_business_days,
-    work,
-)
+from qc_console.services.seed.clock import DAY, MINUTE, Formatter
 from qc_console.services.seed.data import SampleData
 from qc_console.services.seed.events import History, Row
 from qc_console.services.seed.lifecycle import Life
@@ -195,7 +187,7 @@ class Planner:
             fields["first_name"],
             fields["last_name"],
             email,
-            email.strip().lower(),
+            email_key(email),
             who.phone,
             who.phone_key,
             fields["company"],
@@ -234,20 +226,3 @@ def planned_weeks(planner: Planner) -> dict[str, list[int]]:
     lay = planner.layout
     return {"raw": list(lay.raw), "qualified": list(lay.qualified), "handed": list(lay.handed)}
 
-
-__all__ = [
-    "BATCH_COLUMNS",
-    "BLOCK",
-    "EVENT_COLUMNS",
-    "LEAD_COLUMNS",
-    "TOUCH_COLUMNS",
-    "Chunk",
-    "Ids",
-    "Planner",
-    "planned_weeks",
-    "HOUR",
-    "WEEK",
-    "add_business_days",
-    "work",
-    "math",
-]

@@ -98,6 +98,7 @@ class Dialog(ModalScreen[T]):
     }
     Dialog Input.-textual-compact {
         width: 1fr;
+        background: $panel;
     }
     Dialog .hint {
         color: $text-muted;

@@ -45,7 +45,6 @@ class AddLeadDialog(Dialog[NewLead | None]):
     }
     AddLeadDialog .form {
         height: auto;
-        margin-top: 1;
     }
     """
     AUTO_FOCUS = "#first"
@@ -120,7 +119,8 @@ class AddLeadDialog(Dialog[NewLead | None]):
             self._auto_rating = None  # the rep chose: stop following the source
 
     @on(Input.Changed)
-    def _typed(self) -> None:
+    def _typed(self, event: Input.Changed) -> None:
+        event.input.remove_class("-invalid")
         show_error(self.query_one(".error", Static), "")
 
     @on(Input.Submitted)
@@ -147,7 +147,7 @@ class AddLeadDialog(Dialog[NewLead | None]):
         if problem is not None:
             field, message = problem
             show_error(self.query_one(".error", Static), message)
-            self.query_one(f"#{field}", Input).focus()
+            self.query_one(f"#{field}", Input).add_class("-invalid").focus()
             return
         source = self.query_one("#source", Select).value
         campaign = self.query_one("#campaign", Select).value

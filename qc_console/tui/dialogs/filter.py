@@ -60,9 +60,13 @@ class FilterDialog(Dialog[QueueFilter | None]):
             border: round $border;
         }
     }
-    FilterDialog Checkbox, FilterDialog RadioButton {
+    FilterDialog Checkbox, FilterDialog RadioSet > RadioButton {
         width: auto;
         margin-right: 2;
+    }
+    FilterDialog SelectionList > .option-list--option-highlighted {
+        background: transparent;
+        text-style: none;
     }
     FilterDialog RadioSet {
         layout: horizontal;
@@ -129,6 +133,11 @@ class FilterDialog(Dialog[QueueFilter | None]):
                 ),
                 classes="hint",
             )
+
+    def on_mount(self) -> None:
+        # RadioSet starts its cursor on the first button; start it on the current view.
+        views = self.query_one("#view", RadioSet)
+        views._selected = views.pressed_index  # noqa: SLF001 - no public setter in Textual 8
 
     def _view(self) -> QueueView:
         pressed = self.query_one("#view", RadioSet).pressed_button

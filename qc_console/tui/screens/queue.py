@@ -35,8 +35,9 @@ from qc_console.tui.messages import (
 from qc_console.tui.widgets.lead_table import SORTABLE, LeadTable, RowContext, sort_key
 from qc_console.tui.widgets.queue_header import VIEW_TABS, HeaderState, QueueHeader
 
-NEAR_END = 25
-"""Load the next page when the cursor comes this close to the last loaded row."""
+NEAR_END = 8
+"""Load the next page when the cursor comes within an eighth of a page (at least this many
+rows) of the last loaded row."""
 MAX_PATCH = 500
 """More changed leads than this in one poll: reload the page instead of patching rows."""
 
@@ -246,11 +247,8 @@ class QueueScreen(LeadActionsScreen):
 
     def _maybe_load_more(self) -> None:
         table = self.table
-        if (
-            self.has_more
-            and not self.loading_more
-            and table.cursor_row >= table.row_count - NEAR_END
-        ):
+        near = max(NEAR_END, self.console.page_size // 8)
+        if self.has_more and not self.loading_more and table.cursor_row >= table.row_count - near:
             self.loading_more = True
             self._fetch_more(self.filter, self.generation, len(self._server_order))
 

@@ -42,8 +42,8 @@ class Col:
 
 COLUMNS: tuple[Col, ...] = (
     Col("marker", " ", 1),
-    Col("name", "Name", 14, flex=3, cap=32),
-    Col("company", "Company", 12, flex=3, cap=30),
+    Col("name", "Name", 14, flex=3, cap=40),
+    Col("company", "Company", 12, flex=3, cap=36),
     Col("source", "Source", 11, min_screen=118),
     Col("stage", "Stage", 14),
     Col("touches", "Touch", 5),
@@ -151,11 +151,27 @@ def sort_key(col: str, ctx: RowContext) -> Callable[[LeadView], object]:
 class LeadTable(DataTable[Text]):
     """The rows of the queue; `leads` holds them in display order."""
 
+    # Descriptions match DataTable's own (↓, ↑, ctrl+home, ctrl+end) so help merges the keys.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="queue.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="queue.up"),
-        Binding("g", "first", "First lead", show=False, id="queue.top"),
-        Binding("G", "last", "Last loaded lead", show=False, id="queue.bottom"),
+        Binding(
+            "enter",
+            "select_cursor",
+            "Open the lead",
+            tooltip="Every field and the history",
+            show=False,
+            id="queue.open",
+        ),
+        Binding("j", "cursor_down", "Cursor down", show=False, id="queue.down"),
+        Binding("k", "cursor_up", "Cursor up", show=False, id="queue.up"),
+        Binding("g", "scroll_top", "Top", tooltip="The first lead", show=False, id="queue.top"),
+        Binding(
+            "G",
+            "scroll_bottom",
+            "Bottom",
+            tooltip="The last loaded lead (loads the next page)",
+            show=False,
+            id="queue.bottom",
+        ),
     ]
 
     def __init__(self, ctx: RowContext, *, id: str | None = None) -> None:  # noqa: A002
@@ -274,11 +290,3 @@ class LeadTable(DataTable[Text]):
     def ids(self) -> list[int]:
         """Lead ids in display order."""
         return [v.id for v in self.leads]
-
-    def action_first(self) -> None:
-        if self.row_count:
-            self.move_cursor(row=0, animate=False)
-
-    def action_last(self) -> None:
-        if self.row_count:
-            self.move_cursor(row=self.row_count - 1, animate=False)

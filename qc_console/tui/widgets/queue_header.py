@@ -56,8 +56,12 @@ def filter_summary(f: QueueFilter) -> Text:
     return render.join(*parts, sep=" · ")
 
 
-def header_text(state: HeaderState, p: Palette = render.DEFAULT_PALETTE) -> Text:
-    """Two lines: tabs, filter and who; then counts, rows loaded, sort and selection."""
+def header_text(state: HeaderState, p: Palette = render.DEFAULT_PALETTE, width: int = 200) -> Text:
+    """Two lines: tabs, filter and who; then counts, rows loaded, sort and selection.
+
+    Under 100 columns the counts use short words and the totals are left out.
+    """
+    narrow = width < 100
     top = Text(end="")
     for i, (view, label) in enumerate(VIEW_TABS, 1):
         if view == state.filter.view:
@@ -79,21 +83,24 @@ def header_text(state: HeaderState, p: Palette = render.DEFAULT_PALETTE) -> Text
     else:
         bits = [
             (c.overdue, "overdue", p.error),
-            (c.due_today, "due today", p.warning),
-            (c.new_untouched, "new untouched", ""),
-            (c.resurfacing, "resurfacing", p.accent),
+            (c.due_today, "today" if narrow else "due today", p.warning),
+            (c.new_untouched, "new" if narrow else "new untouched", ""),
+            (c.resurfacing, "back" if narrow else "resurfacing", p.accent),
         ]
         for i, (n, label, style) in enumerate(bits):
             if i:
                 bottom.append(" · ", style=p.muted)
             bottom.append(f"{n} ", style=f"bold {style}" if n else p.muted)
             bottom.append(label, style="" if n else p.muted)
-        bottom.append(f"   {c.total_open} open", style=p.muted)
-    shown = f"{state.loaded}{'+' if state.more else ''} shown"
-    bottom.append(f" · {shown}", style=p.muted)
+        if not narrow:
+            bottom.append(f"   {c.total_open} open", style=p.muted)
+    if not narrow:
+        shown = f"{state.loaded}{'+' if state.more else ''} shown"
+        bottom.append(f" · {shown}", style=p.muted)
     if state.sort != "priority" or state.reverse:
         arrow = "↑" if state.reverse else "↓"
-        bottom.append(f" · sorted by {state.sort.replace('_', ' ')} {arrow} (loaded rows)")
+        rows = "" if narrow else " (loaded rows)"
+        bottom.append(f" · sorted by {state.sort.replace('_', ' ')} {arrow}{rows}")
     if state.selected:
         bottom.append(f" · {state.selected} selected", style=f"bold {p.accent}")
     return top + Text("\n") + bottom
@@ -117,4 +124,7 @@ class QueueHeader(Static):
 
     def show(self, state: HeaderState) -> None:
         self.state = state
-        self.update(header_text(state, self.palette))
+        self.update(header_text(state, self.palette, self.size.width or 200))
+
+    def on_resize(self) -> None:
+        self.update(header_text(self.state, self.palette, self.size.width or 200))

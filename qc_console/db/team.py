@@ -1,0 +1,287 @@
+"""Team mode on PostgreSQL: group roles, grants and row-level-security policies (SQL only).
+
+Each person connects as their own login; the login's name is the `rep.name` it acts as. Three
+NOLOGIN group roles carry the privileges: `qc_rep`, `qc_supervisor`, `qc_sales`. The policies
+say in the database what DESIGN.md §1 People says (the services check the same first, with
+clearer messages):
+
+- rep: reads and changes its own leads and the pool (`owner_id IS NULL`), their touches and
+  events; may only keep a lead or release it to the pool.
+- sales: reads and changes the leads handed to it (`sales_owner_id`), and the lead it changed
+  last until someone else changes it (so its own event, e.g. after a rejection, and its undo
+  work); may not set `owner_id`.
+- supervisor: everything.
+- everyone: `lead_event` is insert-only (no UPDATE/DELETE grant at all) and every new event,
+  touch, batch and lead change names the login itself as actor; batches are readable by all
+  and updatable (size, undone_at) by their own actor only; `rep` and `campaign` are readable.
+
+Duplicates: a rep cannot see another rep's lead, so `create_lead`'s lookup goes through the
+SECURITY DEFINER function `qc_lead_with_key` (it returns only an id), and a trigger refuses a
+duplicate INSERT by a rep's login (e.g. an import) that the rep could not see.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import __exception_wrapper__
+
+from qc_console.db.database import db, is_postgres
+from qc_console.db.models import Lead
+
+GROUPS = {"rep": "qc_rep", "supervisor": "qc_supervisor", "sales": "qc_sales"}
+"""Rep role → the group role its login is a member of."""
+ALL = ", ".join(GROUPS.values())
+QC = "qc_rep, qc_supervisor"
+LOGIN_NAME = re.compile(r"^[a-z_][a-z0-9_.\-]{0,62}$")
+"""Login names: lower case, so the name in a URL, `current_user` and `rep.name` agree."""
+ME = "(SELECT qc_rep_id())"
+"""The acting rep's id, evaluated once per statement (an InitPlan, not once per row)."""
+VISIBLE = "EXISTS (SELECT 1 FROM lead l WHERE l.id = {table}.lead_id)"
+"""The row's lead is visible to the login (the lead's own policies apply inside)."""
+
+GRANTS: dict[str, list[str]] = {
+    "rep": [f"GRANT SELECT ON rep TO {ALL}"],
+    "campaign": [
+        f"GRANT SELECT ON campaign TO {ALL}",
+        "GRANT INSERT, UPDATE ON campaign TO qc_supervisor",
+    ],
+    "lead": [
+        f"GRANT SELECT, INSERT, UPDATE ON lead TO {QC}",
+        "GRANT SELECT ON lead TO qc_sales",  # + UPDATE of every column but owner_id, below
+    ],
+    "touch": [f"GRANT SELECT, INSERT, DELETE ON touch TO {ALL}"],  # undo deletes its touches
+    "lead_event": [f"GRANT SELECT, INSERT ON lead_event TO {ALL}"],  # insert-only
+    "batch": [
+        f"GRANT SELECT, INSERT ON batch TO {ALL}",
+        f"GRANT UPDATE (size, undone_at) ON batch TO {ALL}",  # _apply.write, undo_last
+    ],
+    "import_run": [f"GRANT SELECT, INSERT ON import_run TO {QC}"],
+    # The rollups fold in *every* event: a login that sees only some of them must not write.
+    "analytics_rollup": [
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON analytics_rollup TO qc_supervisor"
+    ],
+    "analytics_state": ["GRANT SELECT, INSERT, UPDATE, DELETE ON analytics_state TO qc_supervisor"],
+    "schema_version": [f"GRANT SELECT ON schema_version TO {ALL}"],
+}
+"""Table → its grants. A table missing here gets no privileges: `set_up` reports it."""
+
+POLICIES: dict[str, list[str]] = {
+    "lead": [
+        "CREATE POLICY qc_supervisor ON lead TO qc_supervisor USING (true) WITH CHECK (true)",
+        f"CREATE POLICY qc_rep_read ON lead FOR SELECT TO qc_rep"
+        f" USING (owner_id IS NULL OR owner_id = {ME})",
+        f"CREATE POLICY qc_rep_insert ON lead FOR INSERT TO qc_rep"
+        f" WITH CHECK ((owner_id IS NULL OR owner_id = {ME}) AND updated_by_id = {ME})",
+        f"CREATE POLICY qc_rep_update ON lead FOR UPDATE TO qc_rep"
+        f" USING (owner_id IS NULL OR owner_id = {ME})"
+        f" WITH CHECK ((owner_id IS NULL OR owner_id = {ME}) AND updated_by_id = {ME})",
+        f"CREATE POLICY qc_sales_read ON lead FOR SELECT TO qc_sales"
+        f" USING (sales_owner_id = {ME} OR updated_by_id = {ME})",
+        f"CREATE POLICY qc_sales_update ON lead FOR UPDATE TO qc_sales"
+        f" USING (sales_owner_id = {ME} OR updated_by_id = {ME})"
+        f" WITH CHECK ((sales_owner_id IS NULL OR sales_owner_id = {ME}) AND updated_by_id = {ME})",
+    ],
+    "touch": [
+        "CREATE POLICY qc_supervisor ON touch TO qc_supervisor USING (true) WITH CHECK (true)",
+        f"CREATE POLICY qc_read ON touch FOR SELECT TO qc_rep, qc_sales"
+        f" USING ({VISIBLE.format(table='touch')})",
+        f"CREATE POLICY qc_insert ON touch FOR INSERT TO qc_rep, qc_sales"
+        f" WITH CHECK (rep_id = {ME} AND {VISIBLE.format(table='touch')})",
+        f"CREATE POLICY qc_delete ON touch FOR DELETE TO qc_rep, qc_sales"
+        f" USING (rep_id = {ME} AND {VISIBLE.format(table='touch')})",
+    ],
+    "lead_event": [
+        "CREATE POLICY qc_supervisor_read ON lead_event FOR SELECT TO qc_supervisor USING (true)",
+        f"CREATE POLICY qc_supervisor_insert ON lead_event FOR INSERT TO qc_supervisor"
+        f" WITH CHECK (actor_id = {ME})",
+        f"CREATE POLICY qc_read ON lead_event FOR SELECT TO qc_rep, qc_sales"
+        f" USING ({VISIBLE.format(table='lead_event')})",
+        f"CREATE POLICY qc_insert ON lead_event FOR INSERT TO qc_rep, qc_sales"
+        f" WITH CHECK (actor_id = {ME} AND {VISIBLE.format(table='lead_event')})",
+    ],
+    "batch": [
+        f"CREATE POLICY qc_read ON batch FOR SELECT TO {ALL} USING (true)",
+        f"CREATE POLICY qc_insert ON batch FOR INSERT TO {ALL} WITH CHECK (actor_id = {ME})",
+        f"CREATE POLICY qc_update ON batch FOR UPDATE TO {ALL}"
+        f" USING (actor_id = {ME}) WITH CHECK (actor_id = {ME})",
+    ],
+}
+
+FUNCTIONS = """
+CREATE OR REPLACE FUNCTION qc_rep_id() RETURNS integer
+LANGUAGE sql STABLE AS $$ SELECT id FROM rep WHERE name = current_user $$;
+
+CREATE OR REPLACE FUNCTION qc_lead_with_key(p_kind text, p_key text) RETURNS integer
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+BEGIN
+    IF p_key IS NULL OR p_key = '' THEN
+        RETURN NULL;
+    ELSIF p_kind = 'email' THEN
+        RETURN (SELECT min(id) FROM lead WHERE email_key = p_key);
+    ELSIF p_kind = 'phone' THEN
+        RETURN (SELECT min(id) FROM lead WHERE phone_key = p_key);
+    END IF;
+    RAISE EXCEPTION 'qc_lead_with_key: kind must be email or phone, not %', p_kind;
+END $$;
+REVOKE ALL ON FUNCTION qc_lead_with_key(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION qc_lead_with_key(text, text) TO {all};
+
+CREATE OR REPLACE FUNCTION qc_lead_no_hidden_duplicate() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    hit integer;
+BEGIN
+    IF pg_has_role('qc_supervisor', 'MEMBER') OR NOT pg_has_role('qc_rep', 'MEMBER') THEN
+        RETURN NEW;  -- supervisors and the admin see every lead: the services' check suffices
+    END IF;
+    IF NEW.email_key <> '' THEN
+        hit := qc_lead_with_key('email', NEW.email_key);
+    ELSIF NEW.phone_key <> '' THEN
+        hit := qc_lead_with_key('phone', NEW.phone_key);
+    END IF;
+    IF hit IS NOT NULL THEN
+        RAISE EXCEPTION 'lead #% already has this email or phone', hit
+            USING ERRCODE = 'unique_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS qc_lead_no_hidden_duplicate ON lead;
+CREATE TRIGGER qc_lead_no_hidden_duplicate BEFORE INSERT ON lead
+    FOR EACH ROW EXECUTE FUNCTION qc_lead_no_hidden_duplicate();
+"""
+
+GROUPS_SQL = """
+DO $$
+DECLARE
+    g text;
+BEGIN
+    FOREACH g IN ARRAY ARRAY['qc_rep', 'qc_supervisor', 'qc_sales'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g) THEN
+            EXECUTE format('CREATE ROLE %I NOLOGIN', g);
+        END IF;
+    END LOOP;
+    EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO qc_rep, qc_supervisor, qc_sales',
+                   current_database());
+END $$;
+"""
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What `set_up` did: tables granted, tables with row-level security, tables left out."""
+
+    granted: tuple[str, ...]
+    secured: tuple[str, ...]
+    ungranted: tuple[str, ...]
+
+
+def _sql(sql: str, params: tuple[Any, ...] | None = None) -> Any:
+    """Run `sql` on the connection; without params `%` needs no escaping (psycopg formats
+    every query given parameters, even an empty tuple)."""
+    with __exception_wrapper__:  # psycopg2 errors as peewee's, like every other query
+        cursor = db.cursor()
+        cursor.execute(sql, params)
+    return cursor
+
+
+def _tables(schema: str) -> set[str]:
+    rows = _sql("SELECT tablename FROM pg_tables WHERE schemaname = %s", (schema,)).fetchall()
+    return {r[0] for r in rows}
+
+
+def set_up() -> Setup:
+    """Create the group roles, grants, functions and policies (idempotent: rerun it after
+    every schema upgrade). Runs in the caller's transaction, as the tables' owner with
+    CREATEROLE (or a superuser)."""
+    schema = _sql("SELECT current_schema()").fetchone()[0]
+    tables = _tables(schema)
+    _sql(GROUPS_SQL)
+    _sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {_ident(schema)} FROM {ALL}")
+    _sql(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {_ident(schema)} FROM {ALL}")
+    granted = sorted(t for t in GRANTS if t in tables)
+    for table in granted:
+        for grant in GRANTS[table]:
+            _sql(grant)
+    columns = [
+        r[0]
+        for r in _sql(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = %s AND table_name = 'lead' AND column_name <> 'owner_id'"
+            " ORDER BY ordinal_position",
+            (schema,),
+        ).fetchall()
+    ]
+    _sql(f"GRANT UPDATE ({', '.join(_ident(c) for c in columns)}) ON lead TO qc_sales")
+    _sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {_ident(schema)} TO {ALL}")
+    _sql(FUNCTIONS.format(schema=_ident(schema), all=ALL))
+    for table, policies in POLICIES.items():
+        for (name,) in _sql(
+            "SELECT policyname FROM pg_policies WHERE schemaname = %s AND tablename = %s",
+            (schema, table),
+        ).fetchall():
+            _sql(f"DROP POLICY {_ident(name)} ON {_ident(table)}")
+        _sql(f"ALTER TABLE {_ident(table)} ENABLE ROW LEVEL SECURITY")
+        for policy in policies:
+            _sql(policy)
+    ungranted = sorted(tables - set(GRANTS))
+    return Setup(tuple(granted), tuple(POLICIES), tuple(ungranted))
+
+
+def is_set_up() -> bool:
+    """Whether team mode's functions exist in this database."""
+    if not is_postgres():
+        return False
+    row = _sql("SELECT to_regprocedure('qc_lead_with_key(text,text)') IS NOT NULL").fetchone()
+    return bool(row[0])
+
+
+def current_login() -> str:
+    """The database login this connection acts as."""
+    return str(_sql("SELECT current_user").fetchone()[0])
+
+
+def login_exists(name: str) -> bool:
+    return _sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is not None
+
+
+def create_login(name: str, role: str, password: str | None) -> bool:
+    """Create the login `name` (unless it exists), set its password when given, and make it a
+    member of `role`'s group only. Returns whether the login was created."""
+    group = GROUPS[role]
+    created = not login_exists(name)
+    if created:
+        _sql(f"CREATE ROLE {_ident(name)} LOGIN")
+    if password is not None:
+        _sql(f"ALTER ROLE {_ident(name)} PASSWORD %s", (_encrypt(password, name),))
+    for other in GROUPS.values():
+        if other != group:
+            _sql(f"REVOKE {other} FROM {_ident(name)}")
+    _sql(f"GRANT {group} TO {_ident(name)}")
+    return created
+
+
+def lead_with_key(kind: str, value: str) -> int | None:
+    """The id of a lead whose email (`kind` 'email') or phone key is `value`, including leads
+    that row-level security hides from this login (a duplicate must be found all the same)."""
+    if is_set_up():
+        hit = _sql("SELECT qc_lead_with_key(%s, %s)", (kind, value)).fetchone()[0]
+        return int(hit) if hit is not None else None
+    column = Lead.email_key if kind == "email" else Lead.phone_key
+    found = Lead.select(Lead.id).where(column == value).order_by(Lead.id).first()
+    return found.id if found is not None else None
+
+
+def _encrypt(password: str, user: str) -> str:
+    """The password hashed by libpq as the server wants it (scram-sha-256), so it never
+    reaches the server, or its log, in clear."""
+    from psycopg2.extensions import encrypt_password
+
+    return str(encrypt_password(password, user, db.connection()))
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,134 @@
+"""Fast bulk writes for imports: one prepared statement per table, run with executemany.
+
+peewee's insert_many spends most of its time generating SQL (FACTS.md), so the import renders
+each statement once. Ids are allocated up front (SQLite: after max(id) under the write lock that
+the IMMEDIATE transaction holds; PostgreSQL: from the table's sequence) so touches and events can
+refer to the rows they belong to. Everything runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from peewee import chunked
+
+from qc_console.db.database import db, is_postgres
+from qc_console.db.models import Lead, Touch
+
+CHUNK = 5000
+LEAD_UPDATE_FIELDS = (
+    "touch_count",
+    "first_touch_at",
+    "last_touch_at",
+    "first_name",
+    "last_name",
+    "phone",
+    "phone_key",
+    "company",
+    "title",
+    "country",
+    "do_not_contact",
+    "version",
+    "updated_at",
+    "updated_by_id",
+)
+"""What an import may change on a lead that already exists (blanks filled, counters, DNC)."""
+
+
+def _mark() -> str:
+    return "%s" if is_postgres() else "?"
+
+
+def allocate_ids(table: str, n: int) -> list[int]:
+    """`n` fresh primary keys for `table`."""
+    if n <= 0:
+        return []
+    if is_postgres():
+        cursor = db.execute_sql(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
+            (n,),
+        )
+        return [int(r[0]) for r in cursor.fetchall()]
+    top = db.execute_sql(f'SELECT MAX(id) FROM "{table}"').fetchone()[0] or 0
+    return list(range(top + 1, top + 1 + n))
+
+
+def executemany(sql: str, rows: Sequence[Sequence[Any]], progress: Callable[[int], None]) -> None:
+    """Run `sql` for every row in chunks (psycopg2's execute_batch on PostgreSQL: its plain
+    executemany makes a round trip per row)."""
+    cursor = db.cursor()
+    pg = is_postgres()
+    if pg:
+        from psycopg2.extras import execute_batch
+    for chunk in chunked(rows, CHUNK):
+        if pg:
+            execute_batch(cursor, sql, chunk, page_size=1000)
+        else:
+            cursor.executemany(sql, [_adapt(r) for r in chunk])
+        progress(len(chunk))
+
+
+def _adapt(values: Sequence[Any]) -> tuple[Any, ...]:
+    # SQLite stores peewee datetimes as text: render them as peewee would.
+    return tuple(str(v) if isinstance(v, datetime) else v for v in values)
+
+
+def lead_columns() -> list[tuple[str, Any]]:
+    """(column, default) for every lead column, in table order."""
+    out = []
+    for f in Lead._meta.sorted_fields:
+        default = f.default() if callable(f.default) else f.default
+        out.append((f.column_name, default))
+    return out
+
+
+def insert_leads(leads: Iterable[dict[str, Any]], progress: Callable[[int], None]) -> None:
+    """Insert leads given as column → value (ids included); other columns get their default."""
+    columns = lead_columns()
+    names = ", ".join(f'"{c}"' for c, _ in columns)
+    sql = f'INSERT INTO "lead" ({names}) VALUES ({", ".join([_mark()] * len(columns))})'
+    rows = [tuple(lead.get(c, d) for c, d in columns) for lead in leads]
+    executemany(sql, rows, progress)
+
+
+def insert_touches(touches: Sequence[tuple[Any, ...]], progress: Callable[[int], None]) -> None:
+    """Touches as (id, lead_id, rep_id, at, channel, outcome, note)."""
+    t = Touch._meta
+    cols = [t.fields[n].column_name for n in ("id", "lead", "rep", "at", "channel", "outcome")]
+    cols.append(t.fields["note"].column_name)
+    sql = (
+        f'INSERT INTO "{t.table_name}" ({", ".join(cols)}) '
+        f"VALUES ({', '.join([_mark()] * len(cols))})"
+    )
+    executemany(sql, touches, progress)
+
+
+def update_leads(updates: Sequence[dict[str, Any]], progress: Callable[[int], None]) -> None:
+    """Set LEAD_UPDATE_FIELDS (and `id`) on existing leads, one prepared UPDATE."""
+    m = _mark()
+    sets = ", ".join(f'"{c}" = {m}' for c in LEAD_UPDATE_FIELDS)
+    sql = f'UPDATE "lead" SET {sets} WHERE id = {m}'
+    rows = [tuple(u[c] for c in LEAD_UPDATE_FIELDS) + (u["id"],) for u in updates]
+    executemany(sql, rows, progress)
+
+
+UNDONE = "creation undone"
+"""The reason `undo` gives the leads it retires; they are not matched again (importing a file
+again after undoing its import creates its leads afresh)."""
+
+
+def lookup(column: str, keys: Iterable[str]) -> dict[str, int]:
+    """Existing lead id by `email_key` or `phone_key` (the oldest lead when several match)."""
+    assert column in ("email_key", "phone_key")
+    out: dict[str, int] = {}
+    m = _mark()
+    for chunk in chunked(sorted(set(keys)), 2000):
+        sql = (
+            f'SELECT {column}, MIN(id) FROM "lead" WHERE {column} IN ({", ".join([m] * len(chunk))})'
+            f" AND NOT (stage = {m} AND reason = {m}) GROUP BY {column}"
+        )
+        for key, lead_id in db.execute_sql(sql, [*chunk, "purged", UNDONE]).fetchall():
+            out[key] = int(lead_id)
+    return out

@@ -1,0 +1,122 @@
+"""The schema on PostgreSQL: real column types, the queue's indexes, upgrades that keep data,
+and id sequences that survive rows inserted with explicit ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from qc_console.db.database import close_database, db, open_database, sync_sequences
+from qc_console.db.models import ALL_MODELS, Lead
+from qc_console.db.schema import latest_name, migrate, schema_status
+from qc_console.domain.values import NewLead
+from qc_console.services import reps
+from qc_console.services.facade import ServiceBackend
+from tests import pg
+from tests.conftest import NOW
+
+pytestmark = pytest.mark.skipif("postgres" not in pg.engines(), reason="PostgreSQL tests are off")
+
+
+@pytest.fixture
+def pg_db(request: pytest.FixtureRequest) -> Iterator[str]:
+    """An empty PostgreSQL database, opened (not migrated) on this thread."""
+    for url in pg.fresh_database(request):
+        open_database(url)
+        db.connect()
+        yield url
+        close_database()
+
+
+def columns(table: str) -> dict[str, str]:
+    rows = db.execute_sql(
+        "SELECT column_name, data_type, numeric_precision, numeric_scale"
+        " FROM information_schema.columns WHERE table_name = %s",
+        (table,),
+    ).fetchall()
+    return {name: f"{kind}({p},{s})" if kind == "numeric" else kind for name, kind, p, s in rows}
+
+
+def insert_lead(**values: object) -> None:
+    """A lead row as the first schema version had it (raw SQL: no model defaults)."""
+    row: dict[str, object] = {
+        **dict.fromkeys(
+            "first_name last_name email email_key phone phone_key company title country notes"
+            " next_action_note reason_code reason".split(),
+            "",
+        ),
+        **dict.fromkeys("rating_rank touch_count voicemail_count".split(), 0),
+        "source": "web",
+        "stage": "raw",
+        "do_not_contact": False,
+        "version": 1,
+        **dict.fromkeys("created_at stage_entered_at updated_at".split(), NOW),
+        **values,
+    }
+    names = ", ".join(row)
+    marks = ", ".join(["%s"] * len(row))
+    db.execute_sql(f"INSERT INTO lead ({names}) VALUES ({marks})", tuple(row.values()))
+
+
+def test_init_builds_every_table_with_real_types(pg_db: str) -> None:
+    migrate()
+
+    assert [name for name, applied in schema_status() if not applied] == []
+    tables = set(db.get_tables())
+    assert {m._meta.table_name for m in ALL_MODELS} <= tables
+    lead = columns("lead")
+    assert lead["amount"] == "numeric(14,2)"
+    assert lead["do_not_contact"] == "boolean"
+    assert lead["created_at"] == "timestamp without time zone"  # naive UTC, as on SQLite
+    assert columns("campaign")["cost"] == "numeric(14,2)"
+
+
+def test_every_model_index_exists(pg_db: str) -> None:
+    migrate()
+
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        have = {tuple(i.columns) for i in db.get_indexes(table)}
+        for fields, _unique in model._meta.indexes:
+            wanted = tuple(model._meta.fields[f].column_name for f in fields)
+            assert wanted in have, f"{table} lacks an index on {wanted}"
+
+
+def test_upgrading_a_first_version_database_keeps_its_leads(pg_db: str) -> None:
+    migrate(target="0001_initial")
+    db.execute_sql(
+        "INSERT INTO rep (name, role, email, active, created_at) VALUES ('ann','rep','',true,%s)",
+        (NOW,),
+    )
+    insert_lead(first_name="Łukasz", email="l@x.com", owner_id=1, amount=Decimal("1234.5"))
+
+    applied = migrate()
+
+    assert applied and applied[-1] == latest_name()
+    lead = Lead.get()
+    assert (lead.first_name, lead.amount, lead.created_at) == ("Łukasz", Decimal("1234.50"), NOW)
+    assert lead.resurfaced_at is None  # a column the upgrade added
+
+
+def test_explicit_ids_then_a_normal_insert_do_not_collide(pg_db: str) -> None:
+    """Seeding and restores insert ids themselves; the sequences must follow."""
+    migrate()
+    reps.add_rep("ann", "rep", now=NOW)
+    for lead_id in (7, 8, 40):
+        insert_lead(id=lead_id, email=f"{lead_id}@x.com")
+
+    sync_sequences("lead")
+    created = ServiceBackend("ann").create_lead(NewLead(email="new@x.com")).leads[0]
+
+    assert created.id == 41
+
+
+def test_timestamps_keep_microseconds(pg_db: str) -> None:
+    migrate()
+    reps.add_rep("ann", "rep", now=datetime(2026, 3, 4, 15, 0, 0, 123456))
+    assert reps.list_reps()[0].name == "ann"
+    (at,) = db.execute_sql("SELECT created_at FROM rep").fetchone()
+    assert at == datetime(2026, 3, 4, 15, 0, 0, 123456)
