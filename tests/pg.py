@@ -15,6 +15,7 @@ Environment:
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
 import os
 import shutil
@@ -279,3 +280,23 @@ def fresh_database(request: pytest.FixtureRequest) -> Iterator[str]:
     name = srv.create_database()
     yield srv.url(name)
     srv.drop_database(name)
+
+
+def dump(url: str) -> list[str]:
+    """Every row of every table, in a stable order, on either engine: compare two dumps to show
+    that nothing was written (sequences, which a rolled-back insert still advances, are left
+    out on purpose)."""
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(url[len("sqlite:///") :])) as con:
+            return list(con.iterdump())
+    import psycopg2
+
+    with contextlib.closing(psycopg2.connect(url)) as con, con.cursor() as cur:
+        cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+        out: list[str] = []
+        for (table,) in cur.fetchall():
+            cur.execute(f'SELECT * FROM "{table}" AS t ORDER BY t::text')
+            out += [f"{table}: {row!r}" for row in cur.fetchall()]
+        return out

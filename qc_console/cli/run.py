@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from qc_console.cli._common import Env, fail, friendly, pass_env
 
 
-def open_console(env: Env) -> None:
-    """Open the full-screen queue as the acting rep."""
+def open_console(env: Env, *, keymap_path: Path | None = None) -> None:
+    """Open the full-screen queue as the acting rep (keys from the settings' [keymap] and
+    the keymap file; a bad entry is reported in the console, which still starts)."""
     backend = env.backend()
     try:
         from qc_console.tui.app import QCConsoleApp
     except ImportError as exc:  # pragma: no cover - the UI ships with the package
         fail(f"the console UI is not available: {exc}")
-    app = QCConsoleApp(backend=backend)
+    settings = env.settings
+    app = QCConsoleApp(
+        backend=backend,
+        keymap_path=keymap_path,
+        keymap=settings.keymap,
+        theme=settings.theme,
+    )
     app.run()
     raise SystemExit(app.return_code or 0)
 
 
 @click.command("run")
+@click.option(
+    "--keymap",
+    "keymap_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Key overrides (TOML, a [keymap] table; default: keymap.toml in the config dir).",
+)
 @pass_env
 @friendly
-def run_cmd(env: Env) -> None:
+def run_cmd(env: Env, keymap_path: Path | None) -> None:
     """Open the console (the default when no command is given)."""
-    open_console(env)
+    open_console(env, keymap_path=keymap_path)
 
 
 COMMANDS = [run_cmd]

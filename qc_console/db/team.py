@@ -129,6 +129,14 @@ END $$;
 REVOKE ALL ON FUNCTION qc_lead_with_key(text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION qc_lead_with_key(text, text) TO {all};
 
+CREATE OR REPLACE FUNCTION qc_lock_event_log() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+BEGIN
+    LOCK TABLE lead_event IN SHARE MODE;  -- held until the caller's transaction ends
+END $$;
+REVOKE ALL ON FUNCTION qc_lock_event_log() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION qc_lock_event_log() TO qc_supervisor;
+
 CREATE OR REPLACE FUNCTION qc_lead_no_hidden_duplicate() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -163,6 +171,7 @@ BEGIN
             EXECUTE format('CREATE ROLE %I NOLOGIN', g);
         END IF;
     END LOOP;
+    EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM PUBLIC', current_schema());  -- PG < 15
     EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO qc_rep, qc_supervisor, qc_sales',
                    current_database());
@@ -231,12 +240,22 @@ def set_up() -> Setup:
     return Setup(tuple(granted), tuple(POLICIES), tuple(ungranted))
 
 
-def is_set_up() -> bool:
-    """Whether team mode's functions exist in this database."""
+def is_set_up(function: str = "qc_lead_with_key(text,text)") -> bool:
+    """Whether team mode's `function` exists in this database."""
     if not is_postgres():
         return False
-    row = _sql("SELECT to_regprocedure('qc_lead_with_key(text,text)') IS NOT NULL").fetchone()
-    return bool(row[0])
+    return bool(_sql("SELECT to_regprocedure(%s) IS NOT NULL", (function,)).fetchone()[0])
+
+
+def lock_event_log() -> None:
+    """SHARE-lock `lead_event` until the transaction ends: waits for in-flight writers and
+    holds off new events (analytics refresh). LOCK … IN SHARE MODE needs UPDATE, DELETE or
+    TRUNCATE on the table, which no login has on the insert-only log in team mode: there a
+    SECURITY DEFINER function takes the lock (EXECUTE granted to supervisors)."""
+    if is_set_up("qc_lock_event_log()"):
+        _sql("SELECT qc_lock_event_log()")
+    else:
+        _sql("LOCK TABLE lead_event IN SHARE MODE")
 
 
 def current_login() -> str:

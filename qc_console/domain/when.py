@@ -16,7 +16,7 @@ DEFAULT_HOUR = time(9, 0)
 def parse_when(text: str, *, today: date, now_local: datetime | None = None) -> datetime:
     """A local datetime from what a rep typed.
 
-    Accepts `+3d`, `3d`, `+2w`, `+1m`, `+4h`, `today`, `tomorrow`/`tmr`, a weekday (`mon`,
+    Accepts `+3d`, `3d`, `+2w`, `+1m` (landing on a weekend moves them to Monday), `+4h`, `today`, `tomorrow`/`tmr`, a weekday (`mon`,
     `monday`: the next one), ISO `2026-12-01` or `2026-12-01 14:30`, and `12/01` (month/day).
 
     Raises:
@@ -31,7 +31,7 @@ def parse_when(text: str, *, today: date, now_local: datetime | None = None) -> 
         if unit == "h":
             return base_now + timedelta(hours=n)
         days = {"d": n, "w": 7 * n, "m": 30 * n}[unit]
-        return datetime.combine(today + timedelta(days=days), DEFAULT_HOUR)
+        return datetime.combine(_workday(today + timedelta(days=days)), DEFAULT_HOUR)
     if raw == "today":
         return datetime.combine(today, DEFAULT_HOUR)
     if raw in ("tomorrow", "tmr", "tom"):
@@ -59,6 +59,11 @@ def parse_when(text: str, *, today: date, now_local: datetime | None = None) -> 
         f"cannot read {text.strip()!r} as a date: use +3d, +2w, +4h, today, tomorrow, a weekday "
         "(mon), 2026-12-01 or 2026-12-01 14:30"
     )
+
+
+def _workday(day: date) -> date:
+    """A relative date that lands on a weekend moves to the Monday after: follow-ups are work."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
 
 
 def add_business_days(start: datetime, days: int) -> datetime:

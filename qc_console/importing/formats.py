@@ -199,7 +199,7 @@ WEB_FORM = Format(
                "response id", "submission time"}),
     {"submitted at": "date", "submission date": "date", "date submitted": "date",
      "submission time": "date", "timestamp": "date", "submission id": "ref", "entry id": "ref",
-     "response id": "ref", "utm_campaign": "campaign", "form name": "campaign",
+     "response id": "ref", "utm_campaign": "note", "form name": "campaign",
      "asset": "note", "content": "note", "download": "note", "page name": "note",
      "utm_source": "note", "utm_medium": "note", "status": "note"},
     source=Source.WEB_DOWNLOAD,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from qc_console.domain.codes import Channel, Outcome, Source
+from qc_console.domain.errors import BadInput
 from qc_console.domain.stages import Rating, Stage
 
 
@@ -98,6 +99,14 @@ class ImportOptions:
     map_spec: str | None = None
     allow_unsubscribed: bool = False
     dry_run: bool = False
+
+    def __post_init__(self) -> None:
+        if self.source is not None and not isinstance(self.source, Source):
+            try:
+                object.__setattr__(self, "source", Source(str(self.source).strip().lower()))
+            except ValueError:
+                allowed = ", ".join(s.value for s in Source)
+                raise BadInput(f"unknown source {self.source!r}: use {allowed}") from None
 
 
 @dataclass(frozen=True)

@@ -37,23 +37,31 @@ class KeyEntry:
     group: str
 
 
+MOVES = frozenset(
+    {
+        "cursor_up",
+        "cursor_down",
+        "page_up",
+        "page_down",
+        "scroll_top",
+        "scroll_bottom",
+        "select_cursor",
+    }
+)
+"""Cursor moves (DataTable's own keys and ours)."""
+
+
 def group_of(binding: Binding) -> str:
     bid = binding.id or ""
     if bid.startswith("detail."):
         return "Lead detail"
-    if bid.startswith("app.") or binding.action.startswith("app."):
-        return "App"
+    if binding.action in MOVES:
+        return "Move"
     if bid.startswith(QUEUE_KEYS):
         return "Queue"
-    if bid.startswith("queue.") and bid not in (
-        "queue.up",
-        "queue.down",
-        "queue.top",
-        "queue.bottom",
-        "queue.open",
-    ):
+    if bid.startswith("queue."):
         return "Act on the lead"
-    return "Move"
+    return "App"
 
 
 def key_entries(screen: Screen[object]) -> list[KeyEntry]:

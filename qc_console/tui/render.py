@@ -55,6 +55,11 @@ def plain(value: object, style: str = "", *, width: int | None = None) -> Text:
     return text
 
 
+def wrapping(value: object, style: str = "") -> Text:
+    """One value of data as `Text` that may wrap (the detail's fields)."""
+    return Text(clean(value), style=style, end="", overflow="fold")
+
+
 def para(value: object, style: str = "") -> Text:
     """Several lines of data (notes) as `Text`."""
     return Text(clean(value, multiline=True), style=style, end="")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from qc_console.services.analytics import _rollup
-from dataclasses import astuple
+from dataclasses import astuple, replace
 
-from qc_console.services.analytics._common import Scope, _from_memory, read_facts
-from tests.analytics.conftest import build_history
+from qc_console.services.analytics._common import Scope, _from_memory, _Shape, read_facts
+from tests.analytics.conftest import W2, W4, build_history
 
 
 def assert_matches_full_recompute() -> None:
@@ -53,11 +53,21 @@ def test_rollup_and_in_memory_replay_read_the_same_facts(people: str) -> None:
     build_history()
     _rollup.refresh()
     metrics = ["in", "out", "stay", "reach", "cohort", "tdepth", "ho", "worked", "touch"]
-    for scope in (Scope(), Scope(source="trade_show"), Scope(rep_id=2), Scope(campaign_id=1)):
-        from_rollup = sorted(map(astuple, read_facts(scope, metrics)))
-        from_memory = sorted(map(astuple, _from_memory(scope, metrics, None, None, None)))
-        assert from_rollup == from_memory, scope
-    for group in ("source", "campaign", "rep"):
-        from_rollup = sorted(map(astuple, read_facts(Scope(), metrics, group_by=group)))
-        from_memory = sorted(map(astuple, _from_memory(Scope(), metrics, group, None, None)))
-        assert from_rollup == from_memory, group
+    shapes = [
+        _Shape(metrics, None, None, True, "keep"),
+        _Shape(metrics, W2, W4, False, 8),
+        _Shape(metrics, None, W2, True, "drop"),
+    ]
+    scopes = (Scope(), Scope(source="trade_show"), Scope(rep_id=2), Scope(campaign_id=1))
+    for shape in shapes:
+        kw = {"by_week": shape.by_week, "b": shape.b}
+        for scope in scopes:
+            scope = replace(scope, first_week=shape.first, last_week=shape.last)
+            from_rollup = sorted(map(astuple, read_facts(scope, metrics, **kw)))
+            from_memory = sorted(map(astuple, _from_memory(scope, shape, None)))
+            assert from_rollup == from_memory, (scope, shape)
+        for group in ("source", "campaign", "rep"):
+            scope = Scope(first_week=shape.first, last_week=shape.last)
+            from_rollup = sorted(map(astuple, read_facts(scope, metrics, group_by=group, **kw)))
+            from_memory = sorted(map(astuple, _from_memory(scope, shape, group)))
+            assert from_rollup == from_memory, (group, shape)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from qc_console.db.database import db
-from qc_console.db.models import Lead, LeadEvent, Touch
-from tests.cli.conftest import QC
+if TYPE_CHECKING:
+    from tests.cli.conftest import QC
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 PEOPLE = [("ann", "rep"), ("bob", "rep"), ("sue", "supervisor"), ("sam", "sales")]
@@ -27,6 +27,8 @@ def samples(tmp_path: Path) -> Path:
 @pytest.fixture
 def center(tmp_path: Path) -> QC:
     """`qc-console` against a migrated temp database with ann, bob, sue and sam."""
+    from tests.cli.conftest import QC  # the CLI is imported only by the tests that run it
+
     env: dict[str, str | None] = {
         "QC_DATABASE_URL": None,
         "QC_REP": None,
@@ -39,9 +41,3 @@ def center(tmp_path: Path) -> QC:
     for name, role in PEOPLE:
         qc.ok("rep", "add", name, "--role", role)
     return qc
-
-
-def totals() -> tuple[int, int, int]:
-    """(leads, touches, events) in the connected database."""
-    with db.connection_context():
-        return Lead.select().count(), Touch.select().count(), LeadEvent.select().count()

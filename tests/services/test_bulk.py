@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from qc_console.db.models import Lead, Touch
 from qc_console.domain.errors import InvalidMove
 from qc_console.services import _apply
 from qc_console.services import dispositions as d
+from qc_console.services.touches import log_touch
 from qc_console.services.undo import undo_last
 from tests.conftest import NOW
 from tests.services._util import assert_wrote, at, dump, events, last_event_id, make_lead, view
@@ -69,20 +71,20 @@ def test_a_failure_half_way_leaves_the_database_as_it_was(monkeypatch: pytest.Mo
     ids = [make_lead("raw") for _ in range(4)]
     touched = make_lead("qualified")
     before = dump()
-    ran: list[int] = []
+    seen: list[tuple[int, int]] = []
 
     def broken(events: list) -> None:
-        ran.append(len(events))  # the lead rows are already updated at this point
+        # by now the lead rows (and the touch row) are written, inside the transaction
+        written = Lead.select().where(Lead.id.in_(ids) & (Lead.stage == "qualified")).count()
+        seen.append((len(events), written + Touch.select().count()))
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(_apply, "insert_events", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         d.qualify(ids, rating="high", actor="ann", now=NOW)
-    from qc_console.services.touches import log_touch
-
     with pytest.raises(RuntimeError, match="disk full"):
         log_touch([touched], channel="call", outcome="connected", actor="ann", now=NOW)
-    assert ran == [4, 1]
+    assert seen == [(4, 4), (1, 1)]
     assert dump() == before
 
 

@@ -315,7 +315,7 @@ def check_step(step: Step, result: ActionResult | UndoResult, since: int, before
 
 
 @settings(
-    max_examples=300,
+    max_examples=250,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from qc_console.services.facade import ServiceBackend
 from qc_console.tui.app import QCConsoleApp
@@ -24,7 +25,10 @@ def make_app(keymap_path: Path, actor: str = "ann", **kw: Any) -> QCConsoleApp:
 async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
     """Let workers finish and their messages land (a result can start another worker)."""
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # a newer exclusive load replaced an older one: expected
+            pass
         await pilot.pause()
 
 

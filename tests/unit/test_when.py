@@ -19,9 +19,10 @@ def at(month: int, day: int, hour: int = 9, minute: int = 0, year: int = 2026) -
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("+3d", at(3, 7)),
-        ("3d", at(3, 7)),
-        (" +3D ", at(3, 7)),
+        ("+2d", at(3, 6)),
+        ("+3d", at(3, 9)),  # Saturday: follow-ups move to the Monday
+        ("3d", at(3, 9)),
+        (" +3D ", at(3, 9)),
         ("+0d", at(3, 4)),
         ("+2w", at(3, 18)),
         ("+1m", at(4, 3)),  # a month is 30 days

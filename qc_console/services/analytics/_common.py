@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from peewee import fn
+from peewee import Case, fn
 
 from qc_console.db.database import reading
 from qc_console.db.models import AnalyticsRollup, Campaign, Lead
@@ -114,59 +114,89 @@ def fresh() -> None:
     _rollup.refresh()
 
 
+BMode = str | int
+"""How to read a fact's `b`: "keep" it, "drop" it (sum over it), or an int N: 1 if b < N."""
+ALL_TIME = date.min
+"""The `week` of rows summed over all weeks (`by_week=False`)."""
+
+
 def read_facts(
     scope: Scope,
     metrics: Sequence[str],
     *,
     group_by: str | None = None,
     all_weeks: bool = False,
+    by_week: bool = True,
+    b: BMode = "keep",
 ) -> list[FactRow]:
-    """Weekly facts of `metrics` within the scope (and its weeks unless `all_weeks`), grouped
-    by `group_by` ('source', 'campaign' or 'rep') when given."""
-    first = None if all_weeks else scope.first_week
-    last = scope.last_week
+    """Facts of `metrics` within the scope (and its weeks unless `all_weeks`), grouped by
+    `group_by` ('source', 'campaign' or 'rep') when given, per week unless `by_week` is False,
+    summed in SQL so a report reads only the rows it shows."""
+    shape = _Shape(
+        metrics, None if all_weeks else scope.first_week, scope.last_week, by_week, b
+    )
     dims = scope.dims
     if group_by is None and len(dims) <= 1:
         dim, value = dims[0] if dims else ("*", "")
-        return _from_rollup(dim, value, metrics, first, last, grouped=False)
+        return _from_rollup(dim, value, shape, grouped=False)
     if group_by is not None and (not dims or dims == [(group_by, dims[0][1])]):
-        return _from_rollup(group_by, dims[0][1] if dims else None, metrics, first, last)
-    return _from_memory(scope, metrics, group_by, first, last)
+        return _from_rollup(group_by, dims[0][1] if dims else None, shape)
+    return _from_memory(scope, shape, group_by)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    metrics: Sequence[str]
+    first: date | None
+    last: date | None
+    by_week: bool
+    b: BMode
+
+    def b_of(self, value: int) -> int:
+        if self.b == "keep":
+            return value
+        if self.b == "drop":
+            return 0
+        return 1 if value < int(self.b) else 0
 
 
 def _from_rollup(
-    dim: str,
-    value: str | None,
-    metrics: Sequence[str],
-    first: date | None,
-    last: date | None,
-    *,
-    grouped: bool = True,
+    dim: str, value: str | None, shape: _Shape, *, grouped: bool = True
 ) -> list[FactRow]:
     r = AnalyticsRollup
-    query = r.select(r.metric, r.week, r.a, r.b, r.n, r.amount, r.dim_value).where(
-        (r.dim == dim) & r.metric.in_(list(metrics))
+    keys: list[Any] = [r.metric, r.a]
+    if shape.by_week:
+        keys.append(r.week)
+    if shape.b == "keep":
+        keys.append(r.b)
+    elif shape.b != "drop":
+        keys.append(Case(None, [(r.b < int(shape.b), 1)], 0))
+    if grouped:
+        keys.append(r.dim_value)
+    query = (
+        r.select(*keys, fn.SUM(r.n), fn.SUM(r.amount))
+        .where((r.dim == dim) & r.metric.in_(list(shape.metrics)))
+        .group_by(*keys)
     )
     if value is not None:
         query = query.where(r.dim_value == value)
-    if first is not None:
-        query = query.where(r.week >= first)
-    if last is not None:
-        query = query.where(r.week <= last)
+    if shape.first is not None:
+        query = query.where(r.week >= shape.first)
+    if shape.last is not None:
+        query = query.where(r.week <= shape.last)
     out = []
-    for metric, week, a, b, n, amount, group in query.tuples():
-        if n or amount:
-            out.append(FactRow(metric, _date(week), a, b, n, amount, group if grouped else ""))
+    for row in query.tuples():
+        metric, a, *rest = row
+        week = _date(rest.pop(0)) if shape.by_week else ALL_TIME
+        bval = int(rest.pop(0)) if shape.b != "drop" else 0
+        group = str(rest.pop(0)) if grouped else ""
+        n, amount = int(rest[0] or 0), float(rest[1] or 0.0)
+        if n or abs(amount) >= 1e-9:
+            out.append(FactRow(metric, week, a, bval, n, amount, group))
     return out
 
 
-def _from_memory(
-    scope: Scope,
-    metrics: Sequence[str],
-    group_by: str | None,
-    first: date | None,
-    last: date | None,
-) -> list[FactRow]:
+def _from_memory(scope: Scope, shape: _Shape, group_by: str | None) -> list[FactRow]:
     conds, params = ["1 = 1"], []
     if scope.source is not None:
         conds.append("source = ?")
@@ -175,8 +205,9 @@ def _from_memory(
         conds.append("campaign_id = ?")
         params.append(scope.campaign_id)
     facts = _rollup.compute(" AND ".join(conds), tuple(params))
-    wanted = set(metrics)
+    wanted = set(shape.metrics)
     rep_involved = scope.rep_id is not None or group_by == "rep"
+    first, last = shape.first, shape.last
     sums: dict[tuple[Any, ...], list[float]] = {}
     for key, n in facts.n.items():
         metric, week, source, cid, rep, a, b = key
@@ -189,12 +220,13 @@ def _from_memory(
         group = {"source": source, "campaign": str(cid), "rep": str(rep)}.get(group_by or "", "")
         if group_by == "campaign" and not cid:
             continue
-        cell = sums.setdefault((metric, week, a, b, group), [0, 0.0])
+        cell_key = (metric, week if shape.by_week else ALL_TIME, a, shape.b_of(b), group)
+        cell = sums.setdefault(cell_key, [0, 0.0])
         cell[0] += n
         cell[1] += facts.amount.get(key, 0.0)
     return [
-        FactRow(m, w, a, b, int(n), amt, g)
-        for (m, w, a, b, g), (n, amt) in sums.items()
+        FactRow(m, w, a, bb, int(n), amt, g)
+        for (m, w, a, bb, g), (n, amt) in sums.items()
         if n or abs(amt) >= 1e-9
     ]
 

@@ -79,7 +79,7 @@ Event = tuple[int, datetime, str, str | None, str | None, int, int, str | None]
 `data` is only loaded when it can matter (owner or amount changes, undo)."""
 
 DATA_NEEDED_SQL = (
-    "CASE WHEN kind IN ('accept', 'outcome', 'undo') OR data LIKE '%owner_id%' "
+    "CASE WHEN kind IN ('accept', 'outcome', 'undo') OR data LIKE '%\"owner_id\"%' "
     "THEN data ELSE NULL END"
 )
 """SQL that ships an event's JSON only when the replay reads it (most events never need it)."""
@@ -105,7 +105,7 @@ def owners_after(lead: LeadInfo, events: list[Event]) -> list[int]:
     for i in range(len(events) - 1, -1, -1):
         out[i] = current
         data = events[i][7]
-        if data and "owner_id" in data:
+        if data and '"owner_id"' in data:
             before = _json(data).get("before", {})
             if "owner_id" in before:
                 current = before["owner_id"] or 0

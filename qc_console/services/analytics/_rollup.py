@@ -21,6 +21,7 @@ from peewee import chunked
 
 from qc_console.db.database import db, is_postgres
 from qc_console.db.models import AnalyticsRollup, AnalyticsState
+from qc_console.db.team import lock_event_log
 from qc_console.services.analytics._replay import (
     DATA_NEEDED_SQL,
     Event,
@@ -85,10 +86,15 @@ def load(
     events: dict[int, list[Event]] = {lid: [] for lid in leads}
     if not leads:
         return leads, events
+    if where.strip() == "1 = 1":
+        ev_where, ev_params = f"lead_id {ids_sql}", ids
+    else:  # only the matching leads' events, not the whole id range's
+        ev_where = f"lead_id IN (SELECT id FROM lead WHERE id {ids_sql} AND ({where}))"
+        ev_params = (*ids, *params)
     cursor = _sql(
         "SELECT lead_id, id, at, kind, from_stage, to_stage, actor_id, batch_id, "
-        f"{DATA_NEEDED_SQL} FROM lead_event WHERE lead_id {ids_sql} ORDER BY lead_id, id",
-        ids,
+        f"{DATA_NEEDED_SQL} FROM lead_event WHERE {ev_where} ORDER BY lead_id, id",
+        ev_params,
     )
     for lid, eid, at, kind, frm, to, actor, batch, data in cursor.fetchall():
         evs = events.get(lid)
@@ -188,7 +194,7 @@ def refresh(*, rebuild: bool = False) -> RefreshStats:
         return RefreshStats(0, 0, 0, False)
     with db.atomic():
         if is_postgres():
-            _sql("LOCK TABLE lead_event IN SHARE MODE")
+            lock_event_log()  # team mode: through a SECURITY DEFINER function
             _sql(f"SELECT value FROM analytics_state WHERE key = '{WATERMARK}' FOR UPDATE")
         since, top = watermark(), max_event_id()
         if since == top and not rebuild:

@@ -58,8 +58,9 @@ class ConversionReport:
     by_campaign: tuple[Funnel, ...]
 
 
-def funnels(rows: list[FactRow], within_days: int, key: str = "group") -> dict[str, Funnel]:
-    """Fold cohort/reach facts into one funnel per `key` value ('group' or 'week')."""
+def funnels(rows: list[FactRow], key: str = "group") -> dict[str, Funnel]:
+    """Fold cohort/reach facts (read with b=within_days) into one funnel per `key` value
+    ('group' or 'week')."""
     entered: dict[str, int] = defaultdict(int)
     reached: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     within: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -69,7 +70,7 @@ def funnels(rows: list[FactRow], within_days: int, key: str = "group") -> dict[s
             entered[k] += r.n
         elif r.metric == "reach" and r.a in FUNNEL:
             reached[k][r.a] += r.n
-            if r.b < within_days:
+            if r.b == 1:  # read with b=within_days: 1 when it got there in fewer days
                 within[k][r.a] += r.n
     keys = set(entered) | set(reached)
     return {
@@ -93,20 +94,20 @@ def conversion(
     metrics = ["cohort", "reach"]
     with session():
         scope = resolve(f, Names())
-        rows = read_facts(scope, metrics)
-        by_source = read_facts(scope, metrics, group_by="source")
-        by_campaign = read_facts(scope, metrics, group_by="campaign")
+        rows = read_facts(scope, metrics, b=within_days)
+        by_source = read_facts(scope, metrics, group_by="source", by_week=False, b=within_days)
+        by_campaign = read_facts(scope, metrics, group_by="campaign", by_week=False, b=within_days)
         campaign_names = {
             str(i): n for i, n in Campaign.select(Campaign.id, Campaign.name).tuples()
         }
-    per_week = funnels(rows, within_days, key="week")
+    per_week = funnels(rows, key="week")
     cohorts = tuple(
         (w, per_week.get(w.isoformat(), Funnel(w.isoformat(), 0, _zeros(), _zeros())))
         for w in week_axis(scope, rows, now)
     )
-    total = funnels([FactRow(r.metric, r.week, r.a, r.b, r.n, r.amount) for r in rows], within_days)
-    sources = funnels(by_source, within_days)
-    campaigns = funnels(by_campaign, within_days)
+    total = funnels([FactRow(r.metric, r.week, r.a, r.b, r.n, r.amount) for r in rows])
+    sources = funnels(by_source)
+    campaigns = funnels(by_campaign)
     return ConversionReport(
         generated_at=now,
         filter=f,

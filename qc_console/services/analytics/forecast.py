@@ -110,7 +110,7 @@ def forecast(
     fresh()
     with session():
         scope = resolve(f, Names())
-        rows = read_facts(scope, ["in", "accept"], all_weeks=True)
+        rows = read_facts(scope, ["in", "accept"], all_weeks=True, b="drop")
     last = week_of(now) - timedelta(days=7)
     if scope.last_week is not None:
         last = min(last, scope.last_week)

@@ -69,7 +69,7 @@ def reps_report(f: ReportFilter = EVERYTHING, *, now: datetime | None = None) ->
     with session():
         names = Names()
         scope = resolve(f, names)
-        facts = read_facts(scope, METRICS, group_by="rep")
+        facts = read_facts(scope, METRICS, group_by="rep", by_week=False, b="drop")
         qc_ids = {
             r.id
             for r in Rep.select(Rep.id, Rep.role)

@@ -67,8 +67,8 @@ def touch_depth(
     with session():
         names = Names()
         scope = resolve(f, names)
-        rows = read_facts(scope, ["tdepth"])
-        per_rep = read_facts(scope, ["tdepth"], group_by="rep")
+        rows = read_facts(scope, ["tdepth"], by_week=False)
+        per_rep = read_facts(scope, ["tdepth"], group_by="rep", by_week=False)
     by_kind: dict[str, dict[int, int]] = {k: {} for k in sorted(DISPOSITIONS)}
     for r in rows:
         by_kind[r.a][r.b] = by_kind[r.a].get(r.b, 0) + r.n

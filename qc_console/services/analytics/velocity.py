@@ -69,7 +69,7 @@ def velocity(f: ReportFilter = EVERYTHING, *, now: datetime | None = None) -> Ve
     fresh()
     with session():
         scope = resolve(f, Names())
-        rows = read_facts(scope, ["stay", "reach"])
+        rows = read_facts(scope, ["stay", "reach"], by_week=False)
     stays: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     reach: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:

@@ -62,7 +62,7 @@ def volumes(f: ReportFilter = EVERYTHING, *, now: datetime | None = None) -> Vol
     fresh()
     with session():
         scope = resolve(f, Names())
-        rows = read_facts(scope, ["in", "out", "xin", "xout"], all_weeks=True)
+        rows = read_facts(scope, ["in", "out", "xin", "xout"], all_weeks=True, b="drop")
     entered: dict[tuple[str, date], int] = defaultdict(int)
     net: dict[tuple[str, date], int] = defaultdict(int)
     for r in rows:

@@ -39,20 +39,26 @@ def week_start(t: int) -> int:
     return (day - (day + 3) % 7) * DAY
 
 
+_CLOCK_TIMES: list[str] = []
+
+
 class Formatter:
-    """`fmt(t)` → 'YYYY-MM-DD HH:MM:SS', with the date part cached per day."""
+    """`fmt(t)` → 'YYYY-MM-DD HH:MM:SS', from a cached date part and a table of the day's
+    86,400 clock times (the seed formats millions of them)."""
 
     def __init__(self) -> None:
         self._days: dict[int, str] = {}
+        if not _CLOCK_TIMES:
+            _CLOCK_TIMES.extend(
+                f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)
+            )
 
     def __call__(self, t: int) -> str:
         day, s = divmod(t, DAY)
         prefix = self._days.get(day)
         if prefix is None:
             prefix = self._days[day] = to_datetime(day * DAY).strftime("%Y-%m-%d ")
-        h, s = divmod(s, HOUR)
-        m, s = divmod(s, MINUTE)
-        return f"{prefix}{h:02d}:{m:02d}:{s:02d}"
+        return prefix + _CLOCK_TIMES[s]
 
 
 def work(t: int) -> int:

@@ -19,14 +19,6 @@ Row = dict[str, Any]
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 RATING_RANK = {None: 0, "low": 1, "medium": 2, "high": 3}
 
-_TOUCH = (
-    '{"after": {"first_touch_at": %s, "last_touch_at": %s, "next_action_due": %s, '
-    '"next_action_note": %s, "touch_count": %d, "updated_at": %s, "updated_by_id": %d, '
-    '"voicemail_count": %d}, "before": {"first_touch_at": %s, "last_touch_at": %s, '
-    '"next_action_due": %s, "next_action_note": %s, "touch_count": %d, "updated_at": %s, '
-    '"updated_by_id": %s, "version": %d, "voicemail_count": %d}, "channel": %s, "note": %s, '
-    '"outcome": %s, "touch_id": %d, "version": %d}'
-)
 _CREATE = (
     '{"after": {"updated_at": %s, "updated_by_id": %s}, "before": {"updated_at": %s, '
     '"updated_by_id": %s, "version": 1}, "created": true, "source": %s, "version": 2}'
@@ -35,10 +27,13 @@ _CREATE = (
 
 def js(value: Any) -> str:
     """One value as JSON, the way `json.dumps(..., ensure_ascii=False)` writes it."""
+    cls = value.__class__
+    if cls is str:
+        return _quote(value)
+    if cls is int:
+        return str(value)
     if value is None:
         return "null"
-    if value.__class__ is str:
-        return _quote(value)
     return _ENCODE(value)
 
 
@@ -106,37 +101,31 @@ class History:
         lead come in time order, so the touch is always its last."""
         tid = self.touch_id
         self.touch_id = tid + 1
-        self.touches.append((tid, row["id"], actor, at, channel, outcome, note))
-        count, voicemails = row["touch_count"], row["voicemail_count"]
+        lead_id = row["id"]
+        self.touches.append((tid, lead_id, actor, at, channel, outcome, note))
+        count, voicemails, version = row["touch_count"], row["voicemail_count"], row["version"]
         first = row["first_touch_at"]
         new_voicemails = voicemails + (channel == "voicemail" or outcome == "left_voicemail")
-        version = row["version"] + 1
-        a, f = _quote(at), js(first)
-        data = _TOUCH % (
-            _quote(first or at),
-            a,
-            _quote(due),
-            _quote(due_note),
-            count + 1,
-            a,
-            actor,
-            new_voicemails,
-            f,
-            js(row["last_touch_at"]),
-            js(row["next_action_due"]),
-            js(row["next_action_note"]),
-            count,
-            js(row["updated_at"]),
-            js(row["updated_by_id"]),
-            row["version"],
-            voicemails,
-            _quote(channel),
-            _quote(note),
-            _quote(outcome),
-            tid,
-            version,
+        a = f'"{at}"'  # times and ids need no escaping
+        b_due, b_note = row["next_action_due"], row["next_action_note"]
+        data = (
+            f'{{"after": {{"first_touch_at": "{first or at}", "last_touch_at": {a}, '
+            f'"next_action_due": "{due}", "next_action_note": {_quote(due_note)}, '
+            f'"touch_count": {count + 1}, "updated_at": {a}, "updated_by_id": {actor}, '
+            f'"voicemail_count": {new_voicemails}}}, "before": {{"first_touch_at": '
+            f'{_time(first)}, "last_touch_at": {_time(row["last_touch_at"])}, '
+            f'"next_action_due": {_time(b_due)}, "next_action_note": {_quote(b_note)}, '
+            f'"touch_count": {count}, "updated_at": "{row["updated_at"]}", '
+            f'"updated_by_id": {js(row["updated_by_id"])}, "version": {version}, '
+            f'"voicemail_count": {voicemails}}}, "channel": "{channel}", "note": '
+            f'{_quote(note)}, "outcome": "{outcome}", "touch_id": {tid}, '
+            f'"version": {version + 1}}}'
         )
-        self._event(row, actor, at, "touch", row["stage"], data)
+        eid, bid = self.event_id, self.batch_id
+        self.event_id, self.batch_id = eid + 1, bid + 1
+        stage = row["stage"]
+        self.events.append((eid, lead_id, actor, at, "touch", stage, stage, data, bid))
+        self.batches.append((bid, actor, at, "touch", 1))
         row["touch_count"] = count + 1
         row["voicemail_count"] = new_voicemails
         if first is None:
@@ -146,4 +135,8 @@ class History:
         row["next_action_note"] = due_note
         row["updated_at"] = at
         row["updated_by_id"] = actor
-        row["version"] = version
+        row["version"] = version + 1
+
+
+def _time(value: str | None) -> str:
+    return "null" if value is None else f'"{value}"'

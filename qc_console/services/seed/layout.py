@@ -161,7 +161,9 @@ def _slope(xs: list[float], ys: list[float]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
 
 
-def _plant(upstream: list[int], targets: list[float], elasticity: float, caps: list[int]) -> list[int]:
+def _plant(
+    upstream: list[int], targets: list[float], elasticity: float, caps: list[int]
+) -> list[int]:
     """Whole counts near `targets` whose log-log slope on `upstream` is `elasticity`.
 
     Rounding small counts adds noise of its own (±1 in 5 is 20%), enough to move the fitted

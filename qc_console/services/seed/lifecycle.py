@@ -8,11 +8,11 @@ fields and event data as the services (dispositions.py, sales.py, touches.py, le
 from __future__ import annotations
 
 import math
-import random
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from qc_console.services.seed.clock import DAY, HOUR, MINUTE, WEEK, add_business_days, work
+from qc_console.services.seed.dice import Dice
 from qc_console.services.seed.events import Row
 from qc_console.services.seed.layout import HANDOFF_LAG_WEEKS, QUALIFY_LAG_WEEKS, WEEKS
 
@@ -23,7 +23,10 @@ QC_CHANNELS = ["call"] * 48 + ["email"] * 32 + ["social"] * 7 + ["voicemail"] * 
 QC_CHANNELS += ["event"] * 3
 SALES_CHANNELS = ["meeting"] * 4 + ["call"] * 4 + ["email"] * 2
 OUTCOMES = {
-    "call": ["no_answer"] * 40 + ["left_voicemail"] * 25 + ["connected"] * 31 + ["not_interested"] * 4,
+    "call": ["no_answer"] * 40
+    + ["left_voicemail"] * 25
+    + ["connected"] * 31
+    + ["not_interested"] * 4,
     "voicemail": ["left_voicemail"],
     "email": ["no_answer"] * 56 + ["replied"] * 36 + ["bounced"] * 2 + ["meeting_set"] * 6,
     "social": ["no_answer"] * 60 + ["replied"] * 40,
@@ -45,7 +48,7 @@ class Life:
     """The steps of one lead; `self.t` is the time of its latest event."""
 
     def __init__(
-        self, planner: Planner, row: Row, rng: random.Random, created: int, due: int | None
+        self, planner: Planner, row: Row, rng: Dice, created: int, due: int | None
     ) -> None:
         self.p, self.row, self.rng = planner, row, rng
         self.now = planner.now
@@ -61,19 +64,19 @@ class Life:
         """The owner; a pool lead is claimed (claim_next) by a rep first."""
         owner = self.row["owner_id"]
         if owner is None:
-            owner = self.rng.choice(self.p.qc_pool)
+            owner = self.rng.pick(self.p.qc_pool)
             self.h.apply(self.row, {"owner_id": owner}, "claim", {}, self.fmt(at - MINUTE), owner)
         return owner
 
     def touch(self, at: int, actor: int, due: int, sales: bool = False) -> None:
         rng, row = self.rng, self.row
-        channel = rng.choice(SALES_CHANNELS if sales else QC_CHANNELS)
-        outcome = rng.choice(OUTCOMES[channel])
+        channel = rng.pick(SALES_CHANNELS if sales else QC_CHANNELS)
+        outcome = rng.pick(OUTCOMES[channel])
         if outcome == "left_voicemail" and row["voicemail_count"] >= 2:
             channel, outcome = "call", "no_answer"  # at most two voicemails (the rules)
         phrases = self.p.data.phrases
-        note = rng.choice(phrases["touch_notes"][outcome])
-        due_note = rng.choice(phrases["sales_next_notes" if sales else "next_action_notes"])
+        note = rng.pick(phrases["touch_notes"][outcome])
+        due_note = rng.pick(phrases["sales_next_notes" if sales else "next_action_notes"])
         self.h.touch(row, self.fmt(at), actor, channel, outcome, note, self.fmt(due), due_note)
         self.bounced |= outcome == "bounced"
         self.refused |= outcome == "not_interested"
@@ -85,7 +88,7 @@ class Life:
 
     def qualify(self, at: int) -> None:
         actor = self._qc_actor(at)
-        rating = self.rng.choice(RATINGS)
+        rating = self.rng.pick(RATINGS)
         fields: Row = {"stage": "qualified", "rating": rating, "resurface_on": None}
         if self.row["next_action_due"] is None:  # dispositions._follow_up
             fields |= {"next_action_due": self.fmt(at + DAY), "next_action_note": "follow up"}
@@ -94,7 +97,7 @@ class Life:
 
     def incubate(self, at: int, actor: int, days: int) -> int:
         until = at + days * DAY
-        reason = self.rng.choice(self.p.data.phrases["incubate_reasons"])
+        reason = self.rng.pick(self.p.data.phrases["incubate_reasons"])
         fields = {
             "stage": "incubating",
             "resurface_on": self.fmt(until),
@@ -111,7 +114,7 @@ class Life:
         actor = self._qc_actor(at)
         note = ""
         if code == "other":
-            note = self.rng.choice(self.p.data.phrases["purge_other_notes"])
+            note = self.rng.pick(self.p.data.phrases["purge_other_notes"])
         fields: Row = {
             "stage": "purged",
             "reason_code": code,
@@ -147,11 +150,11 @@ class Life:
             self.touch(at, actor, due, sales)
             slip = rng.random()
             if slip < 0.5:
-                at = due + rng.randint(0, 2 * HOUR)
+                at = due + rng.between(0, 2 * HOUR)
             elif slip < 0.85:
-                at = work(due + rng.randint(2 * HOUR, DAY))
+                at = work(due + rng.between(2 * HOUR, DAY))
             else:
-                at = work(due + rng.randint(DAY, 5 * DAY))
+                at = work(due + rng.between(DAY, 5 * DAY))
         return True
 
     def first_touch(self) -> int:
@@ -162,7 +165,7 @@ class Life:
 
     def depth(self) -> int:
         profile = self.p.rep_profile.get(self.row["owner_id"])
-        n = self.rng.choice(TOUCH_DEPTH) * (profile.depth if profile else 1.0)
+        n = self.rng.pick(TOUCH_DEPTH) * (profile.depth if profile else 1.0)
         return max(1, min(12, round(n)))
 
     # --- whole lives ---------------------------------------------------------------------
@@ -174,14 +177,14 @@ class Life:
         """An ordinary raw lead that never qualifies: touched, then purged or incubated."""
         rng = self.rng
         if rng.random() < 0.04:  # an obvious duplicate or junk entry, purged unworked
-            at = work(created + rng.randint(10 * MINUTE, 2 * DAY))
+            at = work(created + rng.between(10 * MINUTE, 2 * DAY))
             if at <= self.now:
-                self.purge(at, rng.choice(("duplicate", "bad_data")))
+                self.purge(at, rng.pick(("duplicate", "bad_data")))
             return
         n = self.depth()
         if not self.cadence(n, self.first_touch(), self.now + 52 * WEEK, 2.5 * DAY):
             return
-        end = work(self.t + rng.randint(HOUR, 2 * DAY))
+        end = work(self.t + rng.between(HOUR, 2 * DAY))
         if end > self.now:
             return
         if self.bounced:
@@ -197,22 +200,22 @@ class Life:
         elif rng.random() < 0.35:
             self._incubated(end)
         else:
-            self.purge(end, rng.choice(EARLY_PURGES))
+            self.purge(end, rng.pick(EARLY_PURGES))
 
     def _incubated(self, at: int, actor: int | None = None, days: int | None = None) -> None:
         """Incubate, then what became of it: still parked, back in the queue, or purged."""
         rng = self.rng
         actor = actor if actor is not None else self._qc_actor(at)
-        until = self.incubate(at, actor, days or rng.randint(14, 120))
+        until = self.incubate(at, actor, days or rng.between(14, 120))
         if until > self.now:
             return
         u = rng.random()
         if u < 0.12 and until > self.now - 3 * WEEK:
             return  # past its date, waiting in the owner's queue (the resurfaced class)
         if 0.12 <= u < 0.15:  # rare on purpose: resurfaces add to the planted raw flow
-            self._resurfaced(work(until + rng.randint(0, DAY)))
+            self._resurfaced(work(until + rng.between(0, DAY)))
             return
-        self._dispose(work(until + rng.randint(0, 10 * DAY)), LATE_PURGES)
+        self._dispose(work(until + rng.between(0, 10 * DAY)), LATE_PURGES)
 
     def _resurfaced(self, at: int) -> None:
         """A supervisor's `resurface_due` run brings it back to raw; a few more touches."""
@@ -229,9 +232,9 @@ class Life:
             "next_action_note": f"resurfaced: {reason}" if reason else "resurfaced",
         }
         self.act(at, supervisor, "resurface", fields, {"reason": reason})
-        first = work(at + rng.randint(HOUR, 2 * DAY))
-        if self.cadence(rng.randint(1, 3), first, self.now + WEEK, 3 * DAY):
-            self._dispose(work(self.t + rng.randint(HOUR, 3 * DAY)), ["unreachable", "no_budget"])
+        first = work(at + rng.between(HOUR, 2 * DAY))
+        if self.cadence(rng.between(1, 3), first, self.now + WEEK, 3 * DAY):
+            self._dispose(work(self.t + rng.between(HOUR, 3 * DAY)), ["unreachable", "no_budget"])
 
     def _dispose(self, at: int, codes: list[str], incubate_share: float = 0.0) -> None:
         """Incubate (with `incubate_share`) or purge at `at`, unless that is after `now`."""
@@ -241,7 +244,7 @@ class Life:
         if incubate_share and self.rng.random() < incubate_share:
             self._incubated(at)
         else:
-            self.purge(at, self.rng.choice(codes))
+            self.purge(at, self.rng.pick(codes))
 
     def qualified_path(self, created: int, k: int, handed: bool, stale: bool) -> None:
         """A lead of the planted flow: qualified in week k+6, perhaps handed off in k+8."""
@@ -252,18 +255,20 @@ class Life:
             return
         tq = self._in_week(q_week)
         t1 = self.first_touch()
-        n1 = rng.randint(1, 5)
+        n1 = rng.between(1, 5)
         self.cadence(n1, t1, tq - HOUR, max(DAY, (tq - t1) / (n1 + 1)))
         self.qualify(tq)
         h_week = q_week + HANDOFF_LAG_WEEKS
         if handed and h_week < WEEKS:
             th = self._in_week(h_week)
-            self.cadence(rng.randint(0, 2), work(tq + rng.randint(HOUR, 2 * DAY)), th - HOUR, 3 * DAY)
+            self.cadence(
+                rng.between(0, 2), work(tq + rng.between(HOUR, 2 * DAY)), th - HOUR, 3 * DAY
+            )
             self._hand_off(th, stale)
             return
-        open_until = self.now + WEEK if handed else work(tq + rng.randint(1, 6) * WEEK)
-        t2 = work(tq + rng.randint(HOUR, 3 * DAY))
-        if self.cadence(rng.randint(1, 3), t2, open_until, 5 * DAY) and open_until <= self.now:
+        open_until = self.now + WEEK if handed else work(tq + rng.between(1, 6) * WEEK)
+        t2 = work(tq + rng.between(HOUR, 3 * DAY))
+        if self.cadence(rng.between(1, 3), t2, open_until, 5 * DAY) and open_until <= self.now:
             self._dispose(open_until, QUALIFIED_PURGES, incubate_share=0.55)
 
     def _in_week(self, week: int) -> int:
@@ -277,7 +282,7 @@ class Life:
     def _hand_off(self, at: int, stale: bool) -> None:
         rng, p = self.rng, self.p
         actor = self._qc_actor(at)
-        sales = rng.choice(p.sales_pool)
+        sales = rng.pick(p.sales_pool)
         fields = {
             "stage": "handed_off",
             "sales_owner_id": sales,
@@ -299,13 +304,17 @@ class Life:
         if at > self.now:
             return
         amount = float(round(18_000 * math.exp(rng.gauss(0, 0.6)), -2))
-        self.act(at, sales, "accept", {"stage": "accepted", "amount": _money(amount)}, {"amount": amount})
-        at = at + rng.randint(5 * MINUTE, 2 * HOUR)
+        self.act(
+            at, sales, "accept", {"stage": "accepted", "amount": _money(amount)}, {"amount": amount}
+        )
+        at = at + rng.between(5 * MINUTE, 2 * HOUR)
         if at > self.now:
             return
-        self.next_action(at, sales, work(at + rng.randint(2, 10) * DAY), rng.choice(phrases["sales_next_notes"]))
-        close = work(at + rng.randint(2, 12) * WEEK)
-        if not self.cadence(rng.randint(0, 2), self.due, close, 10 * DAY, sales=True):
+        self.next_action(
+            at, sales, work(at + rng.between(2, 10) * DAY), rng.pick(phrases["sales_next_notes"])
+        )
+        close = work(at + rng.between(2, 12) * WEEK)
+        if not self.cadence(rng.between(0, 2), self.due, close, 10 * DAY, sales=True):
             return
         self._outcome(close, sales, amount)
 
@@ -317,47 +326,63 @@ class Life:
         u = rng.random()
         if u < (0.4 if second else 0.32 * win):
             final = float(round(amount * rng.uniform(0.75, 1.15), -2))
-            self.act(at, sales, "outcome", {"stage": "won", "amount": _money(final)}, {"amount": final, "outcome": "won"})
+            self.act(
+                at,
+                sales,
+                "outcome",
+                {"stage": "won", "amount": _money(final)},
+                {"amount": final, "outcome": "won"},
+            )
         elif u < (0.7 if second else 0.32 * win + 0.33):
             self.act(at, sales, "outcome", {"stage": "lost"}, {"amount": None, "outcome": "lost"})
             if rng.random() < 0.1:
-                later = work(at + rng.randint(2, 8) * WEEK)
+                later = work(at + rng.between(2, 8) * WEEK)
                 if later <= self.now:
-                    self._incubated(later, sales, rng.randint(60, 240))
+                    self._incubated(later, sales, rng.between(60, 240))
         elif not second and u < 0.32 * win + 0.53:
-            self.act(at, sales, "outcome", {"stage": "delayed"}, {"amount": None, "outcome": "delayed"})
-            later = work(at + rng.randint(4, 16) * WEEK)
-            at += rng.randint(MINUTE, HOUR)
+            self.act(
+                at, sales, "outcome", {"stage": "delayed"}, {"amount": None, "outcome": "delayed"}
+            )
+            later = work(at + rng.between(4, 16) * WEEK)
+            at += rng.between(MINUTE, HOUR)
             if at <= self.now:
-                self.next_action(at, sales, work(at + rng.randint(3, 10) * WEEK), "check back")
+                self.next_action(at, sales, work(at + rng.between(3, 10) * WEEK), "check back")
                 self._outcome(later, sales, amount, second=True)
         elif second and u < 0.85:
-            self._incubated(at, sales, rng.randint(60, 180))
+            self._incubated(at, sales, rng.between(60, 180))
 
     def _rejected(self, at: int, sales: int) -> None:
         rng = self.rng
         if at > self.now:
             return
-        reason = rng.choice(self.p.data.phrases["reject_reasons"])
+        reason = rng.pick(self.p.data.phrases["reject_reasons"])
         target = "qualified" if rng.random() < 0.15 else "incubating"
-        fields: Row = {"stage": target, "sales_owner_id": None, "reason_code": "rejected", "reason": reason}
+        fields: Row = {
+            "stage": target,
+            "sales_owner_id": None,
+            "reason_code": "rejected",
+            "reason": reason,
+        }
         if target == "qualified":
-            fields |= {"next_action_due": self.fmt(at), "next_action_note": f"rejected by sales: {reason}"}
+            fields |= {
+                "next_action_due": self.fmt(at),
+                "next_action_note": f"rejected by sales: {reason}",
+            }
         else:
             fields |= {"resurface_on": self.fmt(at + 30 * DAY)}
         self.act(at, sales, "reject", fields, {"reason": reason, "recycle_to": target})
         if target == "incubating":
             return self._after_rejected_incubation(at + 30 * DAY)
         self.due = at
-        end = work(at + rng.randint(1, 3) * WEEK)
-        first = work(at + rng.randint(HOUR, 2 * DAY))
-        if self.cadence(rng.randint(1, 2), first, end, 4 * DAY) and end <= self.now:
+        end = work(at + rng.between(1, 3) * WEEK)
+        first = work(at + rng.between(HOUR, 2 * DAY))
+        if self.cadence(rng.between(1, 2), first, end, 4 * DAY) and end <= self.now:
             self._dispose(end, ["no_budget"], incubate_share=0.5)
 
     def _after_rejected_incubation(self, until: int) -> None:
         if until > self.now or (self.rng.random() < 0.2 and until > self.now - 3 * WEEK):
             return
-        self._dispose(work(until + self.rng.randint(0, 10 * DAY)), LATE_PURGES)
+        self._dispose(work(until + self.rng.between(0, 10 * DAY)), LATE_PURGES)
 
 
 def _money(amount: float) -> str:

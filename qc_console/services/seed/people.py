@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 from qc_console.domain.keys import phone_key
 from qc_console.services.seed.clock import WEEK
 from qc_console.services.seed.data import SampleData
+from qc_console.services.seed.dice import Dice
 
 HAND_ENTERED = frozenset({"referral", "sales_prospecting"})
 """Sources a rep types in by hand; the others arrive by import."""
@@ -49,8 +49,14 @@ class Identities:
         self.titles = data.titles
         self.sources = list(data.source_mix)
         self.mix = [data.source_mix[s] for s in self.sources]
-        self.show_mix = [w * (6.0 if s == "trade_show" else 1.0) for s, w in zip(self.sources, self.mix, strict=True)]
-        self.calm_mix = [w * (0.3 if s == "trade_show" else 1.0) for s, w in zip(self.sources, self.mix, strict=True)]
+        self.show_mix = [
+            w * (6.0 if s == "trade_show" else 1.0)
+            for s, w in zip(self.sources, self.mix, strict=True)
+        ]
+        self.calm_mix = [
+            w * (0.3 if s == "trade_show" else 1.0)
+            for s, w in zip(self.sources, self.mix, strict=True)
+        ]
         self.pools = {
             True: weighted(self.sources, self.show_mix),
             False: weighted(self.sources, self.calm_mix),
@@ -63,10 +69,10 @@ class Identities:
         for entries in self.campaigns.values():
             entries.sort(reverse=True)
 
-    def source(self, rng: random.Random, show_week: bool) -> str:
-        return rng.choice(self.pools[show_week])
+    def source(self, rng: Dice, show_week: bool) -> str:
+        return rng.pick(self.pools[show_week])
 
-    def campaign(self, source: str, created: int, rng: random.Random) -> int | None:
+    def campaign(self, source: str, created: int, rng: Dice) -> int | None:
         """The source's latest campaign started before `created` (most leads of a campaign
         source come through one; referrals and prospecting often through none)."""
         optional = source in HAND_ENTERED or source == "other"
@@ -78,20 +84,20 @@ class Identities:
                 return cid if rng.random() < 0.85 else self._older(source, start, cid, rng)
         return None
 
-    def _older(self, source: str, start: int, cid: int, rng: random.Random) -> int:
+    def _older(self, source: str, start: int, cid: int, rng: Dice) -> int:
         older = [c for s, c in self.campaigns[source] if s < start]
-        return rng.choice(older) if older else cid
+        return rng.pick(older) if older else cid
 
-    def draw(self, lead_id: int, source: str, campaign_id: int | None, rng: random.Random) -> Identity:
-        country = rng.choice(self.countries)
-        first, first_ascii = rng.choice(country.first)
-        last, last_ascii = rng.choice(country.last)
-        company, domain = rng.choice(self.companies)
+    def draw(self, lead_id: int, source: str, campaign_id: int | None, rng: Dice) -> Identity:
+        country = rng.pick(self.countries)
+        first, first_ascii = rng.pick(country.first)
+        last, last_ascii = rng.pick(country.last)
+        company, domain = rng.pick(self.companies)
         email = f"{first_ascii}.{last_ascii}{lead_id}@{domain}.example"
         phone = ""
         if rng.random() < 0.75:
             phone = _phone(country.phone, lead_id)
-        notes = rng.choice(BOOTH_NOTES) if source == "trade_show" else ""
+        notes = rng.pick(BOOTH_NOTES) if source == "trade_show" else ""
         return Identity(
             first_name=first,
             last_name=last,
@@ -99,7 +105,7 @@ class Identities:
             phone=phone,
             phone_key=phone_key(phone),
             company=company,
-            title=rng.choice(self.titles),
+            title=rng.pick(self.titles),
             country=country.code,
             source=source,
             campaign_id=campaign_id,

@@ -9,7 +9,6 @@ and only through moves the stage machine allows.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,6 +17,7 @@ from qc_console.domain.keys import email_key
 from qc_console.services.seed import layout as L
 from qc_console.services.seed.clock import DAY, MINUTE, Formatter
 from qc_console.services.seed.data import SampleData
+from qc_console.services.seed.dice import Dice
 from qc_console.services.seed.events import History, Row
 from qc_console.services.seed.lifecycle import Life
 from qc_console.services.seed.people import HAND_ENTERED, Identities, weighted
@@ -33,9 +33,7 @@ LEAD_COLUMNS = (
     "updated_at updated_by_id version"
 ).split()
 TOUCH_COLUMNS = ("id", "lead_id", "rep_id", "at", "channel", "outcome", "note")
-EVENT_COLUMNS = (
-    "id lead_id actor_id at kind from_stage to_stage data batch_id".split()
-)
+EVENT_COLUMNS = "id lead_id actor_id at kind from_stage to_stage data batch_id".split()
 BATCH_COLUMNS = ("id", "actor_id", "at", "action", "size")
 
 
@@ -88,7 +86,7 @@ class Planner:
         k = self._week_index(start)
         cohort = self.layout.cohort_start
         for block_start in range(start, stop, BLOCK):
-            rng = random.Random(self.seed * 1_000_003 + block_start // BLOCK)
+            rng = Dice(self.seed * 1_000_003 + block_start // BLOCK)
             for i in range(block_start, min(block_start + BLOCK, stop)):
                 while i >= cohort[k + 1]:
                     k += 1
@@ -105,7 +103,7 @@ class Planner:
         return k
 
     # ------------------------------------------------------------------------------------
-    def _lead(self, i: int, k: int, rng: random.Random) -> tuple[Any, ...]:
+    def _lead(self, i: int, k: int, rng: Dice) -> tuple[Any, ...]:
         lay = self.layout
         kind = lay.special.get(i)
         lead_id = self.ids.lead + i
@@ -123,7 +121,7 @@ class Planner:
         }
         if kind == L.HOSTILE:
             fields.update(self.data.hostile[(lay.tail_start - 1 - i) // 3])
-        owner: int | None = rng.choice(self.qc_pool)
+        owner: int | None = rng.pick(self.qc_pool)
         if kind in (L.TAIL_POOL, L.BH_OLD_POOL) or (kind is None and rng.random() < 0.08):
             owner = None
         elif kind == L.HOSTILE:
@@ -137,7 +135,7 @@ class Planner:
         if kind == L.DIRECT_QUALIFIED:
             rating = "high"
         elif kind == L.BH_NO_NEXT:
-            rating = rng.choice(("low", "medium", "medium"))
+            rating = rng.pick(("low", "medium", "medium"))
         at = self.fmt(created)
         due: int | None = created + (DAY if stage == "qualified" else 15 * MINUTE)
         if kind == L.BH_NO_NEXT:
@@ -225,4 +223,3 @@ def planned_weeks(planner: Planner) -> dict[str, list[int]]:
     """The planted weekly counts by cohort week (for the README and the tests)."""
     lay = planner.layout
     return {"raw": list(lay.raw), "qualified": list(lay.qualified), "handed": list(lay.handed)}
-

@@ -56,7 +56,9 @@ def ensure_reps(people: Sequence[Any], now: datetime) -> dict[str, int]:
     return {p.name: int(ids[p.name]) for p in people}
 
 
-def ensure_campaigns(campaigns: Sequence[Any], starts: dict[str, date], now: datetime) -> dict[str, int]:
+def ensure_campaigns(
+    campaigns: Sequence[Any], starts: dict[str, date], now: datetime
+) -> dict[str, int]:
     ids = dict(Campaign.select(Campaign.name, Campaign.id).tuples())
     for c in campaigns:
         if c.name not in ids:

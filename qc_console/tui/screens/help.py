@@ -38,8 +38,8 @@ def help_body(entries: list[KeyEntry]) -> Group:
             padding=(0, 1),
             expand=True,
         )
-        table.add_column(no_wrap=True, min_width=12, style="bold")
-        table.add_column(no_wrap=True, min_width=16)
+        table.add_column(no_wrap=True, width=12, style="bold")
+        table.add_column(no_wrap=True, width=18)
         table.add_column(ratio=1, style="dim")
         for e in rows:
             style = "" if e.enabled else "dim strike"

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from qc_console.domain.errors import DomainError
 from qc_console.domain.values import LeadView, QueueCounts, QueueFilter, QueueView
@@ -151,6 +151,7 @@ class QueueScreen(LeadActionsScreen):
         """Selected lead ids (bulk actions build on this)."""
         self._server_order: dict[int, int] = {}
         self._loading_timer: Timer | None = None
+        self._poller: Worker[None] | None = None
 
     # --- layout --------------------------------------------------------------------------
     def compose(self):  # type: ignore[no-untyped-def]
@@ -258,10 +259,11 @@ class QueueScreen(LeadActionsScreen):
     # --- live refresh --------------------------------------------------------------------
     def poll(self) -> None:
         """Ask whether anything changed since the rows were loaded (cheap: one MAX(id))."""
-        if self.token is not None:
-            self._poll(self.token, self.filter, self.generation)
+        running = self._poller is not None and not self._poller.is_finished
+        if self.token is not None and not running:  # a slow poll is not cancelled, only skipped
+            self._poller = self._poll(self.token, self.filter, self.generation)
 
-    @work(thread=True, exit_on_error=False, group="poll", exclusive=True)
+    @work(thread=True, exit_on_error=False, group="poll")
     def _poll(self, token: int, f: QueueFilter, generation: int) -> None:
         backend = self.backend
         try:
@@ -279,7 +281,7 @@ class QueueScreen(LeadActionsScreen):
         except DomainError as exc:
             self.post_message(ActionRefused("refresh", exc, ()))
             return
-        if not get_current_worker().is_cancelled and generation == self.generation:
+        if generation == self.generation:
             self.post_message(RowsRefreshed(tuple(changed), rows, counts, new))
 
     def reload_leads(self, ids: tuple[int, ...]) -> None:
@@ -428,6 +430,12 @@ class QueueScreen(LeadActionsScreen):
         )
 
     # --- the cursor ----------------------------------------------------------------------
+    def target_leads(self) -> list[LeadView]:
+        # Read the table, not `current`: a key typed right after a move arrives before the
+        # RowHighlighted message that updates `current`.
+        lead = self.table.current if self.is_mounted else None
+        return [lead] if lead is not None else []
+
     @on(DataTable.RowHighlighted, "#leads")
     def _highlighted(self) -> None:
         self.current = self.table.current
