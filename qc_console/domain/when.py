@@ -16,8 +16,9 @@ DEFAULT_HOUR = time(9, 0)
 def parse_when(text: str, *, today: date, now_local: datetime | None = None) -> datetime:
     """A local datetime from what a rep typed.
 
-    Accepts `+3d`, `3d`, `+2w`, `+1m` (landing on a weekend moves them to Monday), `+4h`, `today`, `tomorrow`/`tmr`, a weekday (`mon`,
-    `monday`: the next one), ISO `2026-12-01` or `2026-12-01 14:30`, and `12/01` (month/day).
+    Accepts `+3d`, `3d`, `+2w`, `+1m` (a weekend result moves to the Monday), `+4h`, `today`,
+    `tomorrow`/`tmr`, a weekday (`mon`, `monday`: the next one), ISO `2026-12-01` or
+    `2026-12-01 14:30`, and `12/01` (month/day).
 
     Raises:
         BadInput: naming what was typed and the forms that work.

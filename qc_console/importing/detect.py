@@ -89,7 +89,7 @@ def detect(headers: list[str], map_spec: str | None = None) -> Detected:
     best: tuple[int, Format, list[Column]] | None = None
     for fmt in FORMATS:
         marks = len(fmt.marks & present)
-        if not marks:
+        if marks < fmt.min_marks:
             continue
         columns = _build(fmt, headers, normed)
         if not _has_key(columns):

@@ -96,6 +96,8 @@ class Format:
     """Columns not mapped (qualifier questions) are kept in the lead's notes."""
     quiet: frozenset[str] = frozenset()
     """Columns left out of the notes even with notes_from_rest."""
+    min_marks: int = 1
+    """Marks needed before the format is considered (2 where one mark is a common word)."""
 
 
 _ADDRESS = frozenset(
@@ -119,6 +121,7 @@ SALESFORCE_LABELS = Format(
                "no. of employees", "lead owner id", "converted", "created date", "mobile phone",
                "do not call"}),
     {"mobile phone": "mobile", "created date": "date", "lead id": "ignore"},
+    min_marks=2,
 )  # fmt: skip
 SALESFORCE_API = Format(
     "salesforce_api",
@@ -146,6 +149,7 @@ MARKETO = Format(
                "person status", "lead status", "lead source"}),
     {"person source": "source", "acquisition program": "campaign", "person notes": "notes",
      "acquisition program name": "campaign", "lead score": "note", "id": "ignore"},
+    min_marks=2,
 )  # fmt: skip
 PARDOT = Format(
     "pardot",

@@ -137,6 +137,8 @@ def plan_reassign(targets: list[str | None], weights: Mapping[str, int] | None =
     """One target, or round-robin over several (fewest-loaded first when `weights` are given)."""
     if not targets:
         raise BadInput("reassign needs at least one rep (or the pool)")
+    if weights is not None and not any(t is not None for t in targets):
+        raise BadInput("weighting by open load needs at least one rep, not only the pool")
     load = dict(weights or {})
     state = {"i": 0}
 

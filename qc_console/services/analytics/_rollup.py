@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from peewee import chunked
+from peewee import IntegrityError, chunked
 
-from qc_console.db.database import db, is_postgres
+from qc_console.db.database import db, is_postgres, reading
 from qc_console.db.models import AnalyticsRollup, AnalyticsState
 from qc_console.db.team import lock_event_log
 from qc_console.services.analytics._replay import (
@@ -183,49 +183,67 @@ def watermark() -> int:
     return int(row.value) if row else 0
 
 
+def safe_top() -> int:
+    """The highest event id below which every event is committed. PostgreSQL hands out ids
+    before commit, so a SHARE lock first waits for in-flight writers (held only for this
+    short transaction); SQLite has one writer at a time."""
+    if not is_postgres():
+        return max_event_id()
+    with db.atomic():
+        lock_event_log()  # team mode: through a SECURITY DEFINER function
+        return max_event_id()
+
+
 def refresh(*, rebuild: bool = False) -> RefreshStats:
     """Fold every event after the watermark into the rollup (or rebuild it from scratch).
 
-    One write transaction: SQLite's IMMEDIATE lock, and on PostgreSQL a SHARE lock on the
-    event table (it waits for in-flight writers, so no lower event id can commit after we read
-    the top one) plus a row lock on the watermark, so two refreshes never double-count.
+    The replay runs on a read snapshot without the write lock (a first build of a million
+    leads takes minutes and must not stop the reps); only writing the result takes it, and
+    only if no other refresh moved the watermark meanwhile (then this one starts over), so two
+    refreshes never double-count.
     """
-    if not rebuild and max_event_id() == watermark():
-        return RefreshStats(0, 0, 0, False)
-    with db.atomic():
-        if is_postgres():
-            lock_event_log()  # team mode: through a SECURITY DEFINER function
-            _sql(f"SELECT value FROM analytics_state WHERE key = '{WATERMARK}' FOR UPDATE")
-        since, top = watermark(), max_event_id()
-        if since == top and not rebuild:
+    for _attempt in range(5):
+        since = watermark()
+        top = safe_top()
+        if top == since and not rebuild:
             return RefreshStats(0, 0, 0, False)
-        dirty = [
-            lid
-            for (lid,) in _sql(
-                "SELECT DISTINCT lead_id FROM lead_event WHERE id > ? AND id <= ?", (since, top)
-            ).fetchall()
-        ]
-        leads_total = int(_sql("SELECT COUNT(*) FROM lead").fetchone()[0])
-        if rebuild or since == 0 or len(dirty) > leads_total // 3:
-            rows = _rebuild(top)
-            stats = RefreshStats(top - since, leads_total, rows, True)
-        else:
-            delta, undo = Facts.empty(), undo_map()
-            for chunk in chunked(dirty, 2000):
-                leads, events = load(list(chunk))
-                lead_facts(leads, events, undo, delta, upto=top, since=since)
-            rows = _apply(expand(delta))
-            stats = RefreshStats(top - since, len(dirty), rows, False)
-        _set_watermark(top)
-    return stats
+        with reading():
+            dirty = [
+                lid
+                for (lid,) in _sql(
+                    "SELECT DISTINCT lead_id FROM lead_event WHERE id > ? AND id <= ?",
+                    (since, top),
+                ).fetchall()
+            ]
+            leads_total = int(_sql("SELECT COUNT(*) FROM lead").fetchone()[0])
+            full = rebuild or since == 0 or len(dirty) > leads_total // 3
+            if full:
+                rows = expand(compute(upto=top))
+            else:
+                delta, undo = Facts.empty(), undo_map()
+                for chunk in chunked(dirty, 2000):
+                    leads, events = load(list(chunk))
+                    lead_facts(leads, events, undo, delta, upto=top, since=since)
+                rows = expand(delta)
+        try:
+            with db.atomic():
+                if is_postgres():
+                    _sql(f"SELECT value FROM analytics_state WHERE key = '{WATERMARK}' FOR UPDATE")
+                if watermark() != since:
+                    continue  # another refresh got there first: start again from its watermark
+                written = _replace_all(rows) if full else _apply(rows)
+                _set_watermark(top)
+        except IntegrityError:  # two first refreshes created the watermark row at once
+            continue
+        return RefreshStats(top - since, leads_total if full else len(dirty), written, full)
+    raise RuntimeError("the analytics rollup kept changing under this refresh; try again")
 
 
 def _week_param(week: date) -> Any:
     return week if is_postgres() else week.isoformat()
 
 
-def _rebuild(top: int) -> int:
-    rows = expand(compute(upto=top))
+def _replace_all(rows: dict[Key6, list[float]]) -> int:
     _sql("DELETE FROM analytics_rollup")
     sql = (
         "INSERT INTO analytics_rollup (dim, dim_value, metric, week, a, b, n, amount) "

@@ -1,15 +1,18 @@
 """`seed_demo`: a realistic, deterministic 18-month history for the demo and the benchmarks.
 
-The plan (pure, `plan.py` and friends) decides every lead's life from the seed; the writer
-(`writer.py`) puts the rows in with raw bulk inserts. See sample_data/README.md for what the
-history holds and the weekly structure planted in it (`PLANTED`).
+The plan (pure: `plan.py`, `layout.py`, `lifecycle.py`, `events.py`) decides every lead's life
+from the seed; the writer (`writer.py`) puts the rows in with raw bulk inserts. See
+sample_data/README.md for what the history holds and the weekly structure planted in it
+(`PLANTED`).
 """
 
 from __future__ import annotations
 
-import queue
-import threading
+import multiprocessing
+import os
 import time
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,26 +20,19 @@ from qc_console.db.database import db
 from qc_console.domain.errors import BadInput
 from qc_console.services._rows import utcnow
 from qc_console.services.seed import writer
-from qc_console.services.seed.clock import to_datetime, to_seconds
+from qc_console.services.seed.clock import WEEK, to_datetime, to_seconds
 from qc_console.services.seed.data import sample_data
 from qc_console.services.seed.layout import PLANTED, WEEKS
-from qc_console.services.seed.plan import (
-    BATCH_COLUMNS,
-    BLOCK,
-    EVENT_COLUMNS,
-    LEAD_COLUMNS,
-    TOUCH_COLUMNS,
-    Chunk,
-    Ids,
-    Planner,
-)
+from qc_console.services.seed.plan import Chunk, Ids, Planner
 
 __all__ = ["PLANTED", "SeedReport", "seed_demo"]
 
 MIN_LEADS = 100
-CHUNK_LEADS = 10 * BLOCK
-DROP_INDEXES_FROM = 50_000
-"""Above this many leads, secondary indexes are built after the load instead of during it."""
+BIG = 50_000
+"""From this many leads on, plan chunks in worker processes and build the secondary indexes
+after the load instead of during it."""
+IN_FLIGHT = 4
+"""Chunks planned ahead of the writer (bounds memory: a chunk is ~100k rows)."""
 
 
 @dataclass(frozen=True)
@@ -65,54 +61,64 @@ def seed_demo(*, leads: int = 3000, seed: int = 7, now: datetime | None = None) 
     with db.atomic():
         if writer.has_leads():
             raise BadInput("the database already holds leads: seed an empty database")
-        created = to_datetime(now_s - WEEKS * 7 * 86_400)
-        reps = writer.ensure_reps(data.people, created)
+        joined = to_datetime(now_s - WEEKS * WEEK)
+        reps = writer.ensure_reps(data.people, joined)
         starts = {
             c.name: (to_datetime(now_s) - timedelta(weeks=c.starts_weeks_ago)).date()
             for c in data.campaigns
         }
-        campaigns = writer.ensure_campaigns(data.campaigns, starts, created)
-        first = writer.next_ids()
-    ids = Ids(reps, campaigns, first["lead"], first["touch"], first["event"], first["batch"])
-    planner = Planner(leads=leads, seed=seed, now=now_s, data=data, ids=ids)
-    touches = events = 0
-    with writer.bulk_load(drop_indexes=leads >= DROP_INDEXES_FROM):
-        for chunk in _chunks(planner, leads):
+        campaigns = writer.ensure_campaigns(data.campaigns, starts, joined)
+        first_lead, bases = writer.first_ids()
+    planner = Planner(
+        leads=leads, seed=seed, now=now_s, data=data, ids=Ids(reps, campaigns, first_lead)
+    )
+    first = bases
+    with writer.bulk_load(drop_indexes=leads >= BIG):
+        for chunk in _planned(planner, parallel=leads >= BIG):
             with db.atomic():
-                writer.insert("lead", LEAD_COLUMNS, chunk.leads)
-                writer.insert("batch", BATCH_COLUMNS, chunk.batches)
-                writer.insert("touch", TOUCH_COLUMNS, chunk.touches)
-                writer.insert("lead_event", EVENT_COLUMNS, chunk.events)
-            touches += len(chunk.touches)
-            events += len(chunk.events)
+                bases = writer.insert_chunk(chunk, bases)
     writer.fix_sequences()
     return SeedReport(
         reps=len(reps),
         campaigns=len(campaigns),
         leads=leads,
-        touches=touches,
-        events=events,
+        touches=bases.touch - first.touch,
+        events=bases.event - first.event,
         seconds=round(time.perf_counter() - started, 3),
     )
 
 
-def _chunks(planner: Planner, leads: int):  # type: ignore[no-untyped-def]
-    """The plan's chunks, generated on a second thread while this one inserts (the database
-    drivers release the GIL while the database works)."""
-    out: queue.Queue[Chunk | BaseException | None] = queue.Queue(maxsize=2)
+_PLANNER: Planner | None = None
+"""The plan a forked worker process works on (inherited from the parent)."""
 
-    def produce() -> None:
-        try:
-            for start in range(0, leads, CHUNK_LEADS):
-                out.put(planner.chunk(start, min(start + CHUNK_LEADS, leads)))
-            out.put(None)
-        except BaseException as exc:  # handed to the consumer, which re-raises it
-            out.put(exc)
 
-    thread = threading.Thread(target=produce, name="seed-plan", daemon=True)
-    thread.start()
-    while (item := out.get()) is not None:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
-    thread.join()
+def _plan_chunk(c: int) -> Chunk:
+    assert _PLANNER is not None
+    return _PLANNER.chunk(c)
+
+
+def _planned(planner: Planner, *, parallel: bool) -> Iterator[Chunk]:
+    """The plan's chunks in order; big plans are made by worker processes (one per CPU)
+    while this process writes: planning is pure Python and as costly as writing."""
+    global _PLANNER
+    workers = min(os.cpu_count() or 1, 4)
+    if not parallel or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (planner.chunk(c) for c in range(planner.chunks))
+        return
+    _PLANNER = planner
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending: deque = deque()
+            todo = iter(range(planner.chunks))
+            for c in todo:
+                pending.append(pool.apply_async(_plan_chunk, (c,)))
+                if len(pending) >= IN_FLIGHT:
+                    break
+            while pending:
+                chunk = pending.popleft().get()
+                for c in todo:
+                    pending.append(pool.apply_async(_plan_chunk, (c,)))
+                    break
+                yield chunk
+    finally:
+        _PLANNER = None

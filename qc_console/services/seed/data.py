@@ -16,7 +16,7 @@ class Country:
     code: str
     weight: float
     phone: str
-    """Template with digit groups {a2} {b3} {c4} …: the letter picks the group, the digit its size."""
+    """Template with digit groups {a2} {b3} {c4} …: letter = group, digit = its size."""
     first: tuple[tuple[str, str], ...]
     """(name as written, ascii form for the email address)"""
     last: tuple[tuple[str, str], ...]

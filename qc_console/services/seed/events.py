@@ -38,28 +38,25 @@ def js(value: Any) -> str:
 
 
 class History:
-    """The event, batch and touch rows of a run of leads, with running ids.
+    """The event, batch and touch rows of one chunk of leads.
 
-    Every action is its own batch (a rep's single action), so batch ids follow event ids.
+    Ids are local to the chunk (from 0); the writer adds each table's base when it inserts, so
+    chunks can be generated independently (in parallel) and still get dense ids. A touch
+    event's data embeds its touch id, so it is kept in two parts around that id
+    (`touch_events`: ..., head, local touch id, tail, ...) and joined in SQL.
+    Every action is its own batch (a rep's single action): batch ids follow event ids.
     """
 
-    def __init__(self, event_id: int, batch_id: int, touch_id: int) -> None:
-        self.event_id, self.batch_id, self.touch_id = event_id, batch_id, touch_id
+    def __init__(self) -> None:
         self.events: list[tuple[Any, ...]] = []
+        self.touch_events: list[tuple[Any, ...]] = []
         self.batches: list[tuple[Any, ...]] = []
         self.touches: list[tuple[Any, ...]] = []
 
-    def take(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """The rows collected so far (and start new lists)."""
-        out = (self.events, self.batches, self.touches)
-        self.events, self.batches, self.touches = [], [], []
-        return out
-
     def _event(self, row: Row, actor: int, at: str, kind: str, to: str, data: str) -> None:
-        eid, bid = self.event_id, self.batch_id
-        self.event_id, self.batch_id = eid + 1, bid + 1
-        self.events.append((eid, row["id"], actor, at, kind, row["stage"], to, data, bid))
-        self.batches.append((bid, actor, at, kind, 1))
+        eid = len(self.batches)
+        self.events.append((eid, row["id"], actor, at, kind, row["stage"], to, data, eid))
+        self.batches.append((eid, actor, at, kind, 1))
 
     def apply(self, row: Row, fields: Row, kind: str, data: Row, at: str, actor: int) -> None:
         """One action on one lead: exactly what `_apply.write` does with a `Planned`."""
@@ -99,8 +96,7 @@ class History:
     ) -> None:
         """`touches.log_touch` with a next action (every seeded touch sets one); touches of a
         lead come in time order, so the touch is always its last."""
-        tid = self.touch_id
-        self.touch_id = tid + 1
+        tid = len(self.touches)
         lead_id = row["id"]
         self.touches.append((tid, lead_id, actor, at, channel, outcome, note))
         count, voicemails, version = row["touch_count"], row["voicemail_count"], row["version"]
@@ -108,7 +104,7 @@ class History:
         new_voicemails = voicemails + (channel == "voicemail" or outcome == "left_voicemail")
         a = f'"{at}"'  # times and ids need no escaping
         b_due, b_note = row["next_action_due"], row["next_action_note"]
-        data = (
+        head = (
             f'{{"after": {{"first_touch_at": "{first or at}", "last_touch_at": {a}, '
             f'"next_action_due": "{due}", "next_action_note": {_quote(due_note)}, '
             f'"touch_count": {count + 1}, "updated_at": {a}, "updated_by_id": {actor}, '
@@ -118,14 +114,15 @@ class History:
             f'"touch_count": {count}, "updated_at": "{row["updated_at"]}", '
             f'"updated_by_id": {js(row["updated_by_id"])}, "version": {version}, '
             f'"voicemail_count": {voicemails}}}, "channel": "{channel}", "note": '
-            f'{_quote(note)}, "outcome": "{outcome}", "touch_id": {tid}, '
-            f'"version": {version + 1}}}'
+            f'{_quote(note)}, "outcome": "{outcome}", "touch_id": '
         )
-        eid, bid = self.event_id, self.batch_id
-        self.event_id, self.batch_id = eid + 1, bid + 1
+        tail = f', "version": {version + 1}}}'
+        eid = len(self.batches)
         stage = row["stage"]
-        self.events.append((eid, lead_id, actor, at, "touch", stage, stage, data, bid))
-        self.batches.append((bid, actor, at, "touch", 1))
+        self.touch_events.append(
+            (eid, lead_id, actor, at, "touch", stage, stage, head, tid, tail, eid)
+        )
+        self.batches.append((eid, actor, at, "touch", 1))
         row["touch_count"] = count + 1
         row["voicemail_count"] = new_voicemails
         if first is None:

@@ -1,10 +1,11 @@
 """Deterministic demo history: every lead's life, from creation to where it stands at `now`.
 
-Pure: no database. `Planner.chunk(start, stop)` returns the rows of leads `start..stop-1`;
-each fixed block of leads draws from its own random stream, so the result depends only on
-(leads, seed, now, the ids the caller hands in) — not on chunking or on which process runs it.
-Lead ids follow creation time. Every change goes through `History` (the services' event form),
-and only through moves the stage machine allows.
+Pure: no database. `Planner.chunk(c)` returns the rows of the c-th run of `CHUNK` leads. Each
+chunk draws from its own random stream and numbers its touches, events and batches from 0
+(the writer adds the bases), so chunks can be made in any order or process and the result
+depends only on (leads, seed, now, the rep and campaign ids). Lead ids follow creation time.
+Every change goes through `History` (the services' event form), and only through moves the
+stage machine allows.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from qc_console.services.seed.events import History, Row
 from qc_console.services.seed.lifecycle import Life
 from qc_console.services.seed.people import HAND_ENTERED, Identities, weighted
 
-BLOCK = 1000
-"""Leads per random stream."""
+CHUNK = 5000
+"""Leads per chunk (and per random stream: changing it changes the demo)."""
 
 LEAD_COLUMNS = (
     "id first_name last_name email email_key phone phone_key company title country notes "
@@ -32,16 +33,16 @@ LEAD_COLUMNS = (
     "voicemail_count first_touch_at last_touch_at do_not_contact created_at stage_entered_at "
     "updated_at updated_by_id version"
 ).split()
-TOUCH_COLUMNS = ("id", "lead_id", "rep_id", "at", "channel", "outcome", "note")
-EVENT_COLUMNS = "id lead_id actor_id at kind from_stage to_stage data batch_id".split()
-BATCH_COLUMNS = ("id", "actor_id", "at", "action", "size")
 
 
 @dataclass
 class Chunk:
+    """Rows of a run of leads; touch, event and batch ids count from 0 within the chunk."""
+
     leads: list[tuple[Any, ...]]
     touches: list[tuple[Any, ...]]
     events: list[tuple[Any, ...]]
+    touch_events: list[tuple[Any, ...]]
     batches: list[tuple[Any, ...]]
 
 
@@ -51,10 +52,7 @@ class Ids:
 
     reps: dict[str, int]
     campaigns: dict[str, int]
-    lead: int = 1
-    touch: int = 1
-    event: int = 1
-    batch: int = 1
+    first_lead: int = 1
 
 
 class Planner:
@@ -72,41 +70,30 @@ class Planner:
         self.rep_name = {v: k for k, v in ids.reps.items()}
         self.demo = ids.reps["demo"]
         self.fmt = Formatter()
-        self.history = History(ids.event, ids.batch, ids.touch)
-        # Ids are positional: lead i's events are all generated in its block, so every
-        # block needs to know where its ids start. Blocks are generated in order.
-        self._next_block = 0
+        self.history = History()
 
-    # ------------------------------------------------------------------------------------
-    def chunk(self, start: int, stop: int) -> Chunk:
-        """Rows of the leads at positions `start..stop-1` (blocks must come in order)."""
-        if start % BLOCK or start != self._next_block * BLOCK:
-            raise ValueError("chunks must start on the next block")
-        leads: list[tuple[Any, ...]] = []
-        k = self._week_index(start)
+    @property
+    def chunks(self) -> int:
+        return -(-self.layout.n // CHUNK)
+
+    def chunk(self, c: int) -> Chunk:
+        """The rows of leads at positions `c * CHUNK` up to the next chunk."""
+        start, stop = c * CHUNK, min((c + 1) * CHUNK, self.layout.n)
         cohort = self.layout.cohort_start
-        for block_start in range(start, stop, BLOCK):
-            rng = Dice(self.seed * 1_000_003 + block_start // BLOCK)
-            for i in range(block_start, min(block_start + BLOCK, stop)):
-                while i >= cohort[k + 1]:
-                    k += 1
-                leads.append(self._lead(i, k, rng))
-            self._next_block += 1
-        events, batches, touches = self.history.take()
-        return Chunk(leads, touches, events, batches)
+        k = next(k for k in range(len(cohort) - 1) if start < cohort[k + 1])
+        rng = Dice(self.seed * 1_000_003 + c)
+        self.history = history = History()
+        leads = []
+        for i in range(start, stop):
+            while i >= cohort[k + 1]:
+                k += 1
+            leads.append(self._lead(i, k, rng))
+        return Chunk(leads, history.touches, history.events, history.touch_events, history.batches)
 
-    def _week_index(self, i: int) -> int:
-        cohort = self.layout.cohort_start
-        k = 0
-        while i >= cohort[k + 1]:
-            k += 1
-        return k
-
-    # ------------------------------------------------------------------------------------
     def _lead(self, i: int, k: int, rng: Dice) -> tuple[Any, ...]:
         lay = self.layout
         kind = lay.special.get(i)
-        lead_id = self.ids.lead + i
+        lead_id = self.ids.first_lead + i
         created = lay.created_at(i, k, rng.random())
         ident = self.identities
         source = ident.source(rng, k in lay.show_weeks)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -15,13 +16,49 @@ from peewee import fn
 
 from qc_console.db.database import db, is_postgres
 from qc_console.db.models import Batch, Campaign, Lead, LeadEvent, Rep, Touch
+from qc_console.services.seed.plan import LEAD_COLUMNS, Chunk
 
 BULK_TABLES = ("lead", "touch", "lead_event", "batch")
 PG_PAGE = 2000
+EVENT_COLUMNS = ("id", "lead_id", "actor_id", "at", "kind", "from_stage", "to_stage", "data")
 
 
-def insert(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-    """Insert `rows` (values in `columns` order) into `table`, inside the caller's transaction."""
+@dataclass(frozen=True)
+class Bases:
+    """The first id of the next chunk's touches, events and batches."""
+
+    touch: int
+    event: int
+    batch: int
+
+
+def insert_chunk(chunk: Chunk, bases: Bases) -> Bases:
+    """Insert one chunk of the plan, its local ids moved to `bases`; returns the next bases.
+
+    The offsets are applied in SQL (`? + base`), and a touch event's data is joined there
+    around its touch id, so no row is rebuilt in Python. Runs in the caller's transaction.
+    """
+    t, e, b = f"{{}} + {bases.touch}", f"{{}} + {bases.event}", f"{{}} + {bases.batch}"
+    _insert("lead", LEAD_COLUMNS, ["{}"] * len(LEAD_COLUMNS), chunk.leads)
+    _insert("batch", ("id", "actor_id", "at", "action", "size"), [b] + ["{}"] * 4, chunk.batches)
+    touch_columns = ("id", "lead_id", "rep_id", "at", "channel", "outcome", "note")
+    _insert("touch", touch_columns, [t] + ["{}"] * 6, chunk.touches)
+    columns = (*EVENT_COLUMNS, "batch_id")
+    plain = [e] + ["{}"] * 6
+    _insert("lead_event", columns, [*plain, "{}", b], chunk.events)
+    joined = f"{{}} || CAST(({t}) AS TEXT) || {{}}"
+    _insert("lead_event", columns, [*plain, joined, b], chunk.touch_events)
+    return Bases(
+        bases.touch + len(chunk.touches),
+        bases.event + len(chunk.batches),
+        bases.batch + len(chunk.batches),
+    )
+
+
+def _insert(
+    table: str, columns: Sequence[str], values: list[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """`values` holds one SQL expression per column, `{}` standing for a bound parameter."""
     if not rows:
         return
     names = ", ".join(columns)
@@ -29,20 +66,25 @@ def insert(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> N
     if is_postgres():
         from psycopg2.extras import execute_values
 
-        execute_values(cursor, f"INSERT INTO {table} ({names}) VALUES %s", rows, page_size=PG_PAGE)
+        template = "(" + ", ".join(v.replace("{}", "%s") for v in values) + ")"
+        sql = f"INSERT INTO {table} ({names}) VALUES %s"
+        execute_values(cursor, sql, rows, template=template, page_size=PG_PAGE)
     else:
-        marks = ", ".join("?" * len(columns))
+        marks = ", ".join(v.replace("{}", "?") for v in values)
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
-def next_ids() -> dict[str, int]:
-    """The first free id of each bulk table."""
-    models = {"lead": Lead, "touch": Touch, "event": LeadEvent, "batch": Batch}
-    return {k: int(m.select(fn.MAX(m.id)).scalar() or 0) + 1 for k, m in models.items()}
+def first_ids() -> tuple[int, Bases]:
+    """The first free lead id, and the bases of the first chunk."""
+
+    def first(model: Any) -> int:
+        return int(model.select(fn.MAX(model.id)).scalar() or 0) + 1
+
+    return first(Lead), Bases(first(Touch), first(LeadEvent), first(Batch))
 
 
 def has_leads() -> bool:
-    return Lead.select(Lead.id).limit(1).exists()
+    return bool(Lead.select(Lead.id).limit(1).exists())
 
 
 def ensure_reps(people: Sequence[Any], now: datetime) -> dict[str, int]:
@@ -63,7 +105,11 @@ def ensure_campaigns(
     for c in campaigns:
         if c.name not in ids:
             ids[c.name] = Campaign.insert(
-                name=c.name, source=c.source, cost=c.cost, starts_on=starts[c.name], created_at=now
+                name=c.name,
+                source=c.source,
+                cost=c.cost,
+                starts_on=starts[c.name],
+                created_at=now,
             ).execute()
     return {c.name: int(ids[c.name]) for c in campaigns}
 
@@ -106,9 +152,9 @@ def _secondary_indexes() -> list[tuple[str, str]]:
     tables = ", ".join(f"'{t}'" for t in BULK_TABLES)
     if is_postgres():
         sql = (
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema()"
-            f" AND i.tablename IN ({tables}) AND NOT EXISTS"
-            " (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i"
+            f" WHERE i.schemaname = current_schema() AND i.tablename IN ({tables})"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
         )
     else:
         sql = (
