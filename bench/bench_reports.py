@@ -112,6 +112,7 @@ def main() -> None:
     ap.add_argument("--rebuild", action="store_true", help="time a full rollup rebuild")
     ap.add_argument("--verify", action="store_true", help="compare the rollup to a recompute")
     ap.add_argument("--write", action="store_true", help="append the section to RESULTS.md")
+    ap.add_argument("--note", default="", help="a sentence about the database, for RESULTS.md")
     args = ap.parse_args()
     seeded = not args.db.exists()
     if seeded:
@@ -181,6 +182,7 @@ def main() -> None:
         f"`python bench/bench_reports.py {args.db} --runs {args.runs}` on "
         f"{datetime.now():%Y-%m-%d}: {n_leads:,} leads, {n_events:,} events"
         + (" (seeded by the bench itself: no bench/out database was there)" if seeded else "")
+        + (f" ({args.note})" if args.note else "")
         + ". SQLite, 2 cores. Median of "
         f"{args.runs} runs, each report as `qc-console report` computes it (rollup refresh "
         "check included). Floor: the raw GROUP BY a report without rollups would need, in "
@@ -197,8 +199,9 @@ def main() -> None:
         "",
         f"- Rollup: {rollup_rows:,} rows. "
         + (
-            f"Built from scratch in {build_s:.1f} s ({stats.events:,} events, once, on the "
-            "first report after the migration)."
+            f"Built from scratch in {build_s:.1f} s (all {n_events:,} events; once, by the "
+            "first report after the migration, on a read snapshot: writers wait only for the "
+            "final insert)."
             if stats.rebuilt
             else f"Already built; this run's refresh took {build_s * 1000:.0f} ms."
         ),

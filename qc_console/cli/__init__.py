@@ -31,9 +31,9 @@ def cli(ctx: click.Context, db_url: str | None, rep: str | None) -> None:
 
 
 def _register() -> None:
-    from qc_console.cli import admin, engine, io, reports, run, team
+    from qc_console.cli import admin, engine, io, reports, run, serve, team
 
-    for module in (admin, engine, io, reports, run, team):
+    for module in (admin, engine, io, reports, run, serve, team):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -29,7 +29,7 @@ SHOW_REJECTS = 20
 """Rejected rows listed on the terminal (all of them are in the rejects file)."""
 
 
-def _choice(values: list[str]) -> click.Choice:
+def _choice(values: list[str]) -> click.Choice[str]:
     return click.Choice(values, case_sensitive=False)
 
 
@@ -94,8 +94,11 @@ def _show(report: ImportReport) -> None:
               help="Say which column holds what (email, phone, first_name, last_name, name, "
                    "company, title, country, source, campaign, status, rating, notes, note, "
                    "date, ignore …); needed for files of no known format.")  # fmt: skip
-@click.option("--allow-unsubscribed", is_flag=True,
-              help="Import a Mailchimp unsubscribed/cleaned export as do-not-contact leads.")
+@click.option(
+    "--allow-unsubscribed",
+    is_flag=True,
+    help="Import a Mailchimp unsubscribed/cleaned export as do-not-contact leads.",
+)
 @click.option("--dry-run", is_flag=True, help="Check and count; write nothing.")
 @click.option("--progress", "progress_lines", is_flag=True,
               help="Print progress lines on stderr.")  # fmt: skip
@@ -145,9 +148,11 @@ def import_(
         progress.end()
         click.echo("no data rows")
         return
-    env.backend()
+    backend = env.backend()
     with db.connection_context():
-        report = run_import(parsed, actor=env.rep or "", options=options, progress=progress)
+        report = run_import(
+            parsed, actor=backend.actor, options=options, progress=progress, rules=backend.rules
+        )
     progress.end()
     _show(report)
     if report.already:
@@ -157,12 +162,11 @@ def import_(
     click.echo(report.counts.summary())
 
 
-@click.command("export")
+@click.command("export", epilog="\b\nFilter expressions (without one: every lead):\n" + GRAMMAR)
 @click.option("--format", "fmt", type=_choice(list(FORMATS)), default="jsonl", show_default=True,
               help="jsonl or csv: every field; salesforce: a Lead import CSV for Salesforce's "
                    "Data Import Wizard / Data Loader (hand-offs by default).")  # fmt: skip
-@click.option("--filter", "filter_text", metavar="EXPR",
-              help="Which leads (default: all). " + GRAMMAR.replace("\n", " "))  # fmt: skip
+@click.option("--filter", "filter_text", metavar="EXPR", help="Only leads matching EXPR.")
 @click.option("--stage", "stages", multiple=True, type=_choice([s.value for s in Stage]),
               help="Only leads in this stage (repeatable).")  # fmt: skip
 @click.option("--owner", metavar="REP", help="Only this rep's leads.")

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import dataclasses
-import json
-import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -14,12 +10,12 @@ from typing import Any
 import click
 
 from qc_console.cli._common import Env, friendly, pass_env
+from qc_console.cli.report_format import emit, render_table
 from qc_console.domain.errors import BadInput
-from qc_console.domain.metrics import iso_label, sparkline
+from qc_console.domain.metrics import REACH_EDGES_DAYS, iso_label, sparkline
 from qc_console.services.analytics._common import ReportFilter
 from qc_console.services.analytics.api import Analytics
 
-Table = tuple[list[str], list[list[Any]]]
 FORMATS = click.Choice(["table", "json", "csv"])
 
 
@@ -68,73 +64,6 @@ def _analytics(env: Env) -> Analytics:
     return Analytics()
 
 
-# --- output --------------------------------------------------------------------------------
-
-
-def to_jsonable(value: Any) -> Any:
-    """Dataclasses (with their computed properties), dates and dicts as plain JSON values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        for name, attr in vars(type(value)).items():
-            if isinstance(attr, property) and not name.startswith("_"):
-                out[name] = to_jsonable(getattr(value, name))
-        return out
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    return value
-
-
-def _safe(cell: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells (names come from user data)."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell
-
-
-def _text(cell: Any) -> str:
-    if cell is None:
-        return "-"
-    if isinstance(cell, float):
-        return f"{cell:,.2f}" if abs(cell) >= 1000 else f"{cell:g}"
-    if isinstance(cell, date):
-        return cell.isoformat()
-    return str(cell)
-
-
-def render_table(headers: list[str], rows: list[list[Any]]) -> str:
-    cells = [[_text(c) for c in r] for r in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-
-    def line(values: list[str]) -> str:
-        parts = []
-        for i, v in enumerate(values):
-            numeric = i > 0 and v.replace(",", "").replace(".", "").lstrip("+-").isdigit()
-            parts.append(v.rjust(widths[i]) if numeric else v.ljust(widths[i]))
-        return "  ".join(parts).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(headers), rule, *(line(r) for r in cells)])
-
-
-def emit(fmt: str, payload: Any, table: Table, csv_table: Table | None = None) -> None:
-    if fmt == "json":
-        data = payload if isinstance(payload, dict) else to_jsonable(payload)
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    elif fmt == "csv":
-        headers, rows = csv_table or table
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows([[_safe(c) for c in r] for r in rows])
-    else:
-        click.echo(render_table(*table))
-
-
 def _pct(v: float | None) -> str:
     return "-" if v is None else f"{v:+.1f}%"
 
@@ -156,10 +85,15 @@ def aging_cmd(env: Env, fmt: str, **kw: Any) -> None:
     r = _analytics(env).aging(_filter(kw))
     headers = ["rep", *r.buckets, "overdue", "untouched_past_sla", "handoffs_past_sla"]
     rows = [
-        [x.rep if x.rep is not None else "(pool)", *(x.counts[b] for b in r.buckets),
-         x.overdue, x.untouched_past_sla, x.handoffs_past_sla]
+        [
+            x.rep if x.rep is not None else "(pool)",
+            *(x.counts[b] for b in r.buckets),
+            x.overdue,
+            x.untouched_past_sla,
+            x.handoffs_past_sla,
+        ]
         for x in r.rows
-    ]  # fmt: skip
+    ]
     emit(fmt, r.as_json(), (headers, rows))
 
 
@@ -181,23 +115,36 @@ def refinery_cmd(env: Env, fmt: str, **kw: Any) -> None:
         "12 weeks",
     ]
     rows = [
-        [s.stage, s.entered, _pct(s.entered_wow_pct), _pct(s.entered_4w_pct), s.stock,
-         _pct(s.stock_wow_pct), sparkline([x.entered for x in s.weeks[-12:]])]
+        [
+            s.stage,
+            s.entered,
+            _pct(s.entered_wow_pct),
+            _pct(s.entered_4w_pct),
+            s.stock,
+            _pct(s.stock_wow_pct),
+            sparkline([x.entered for x in s.weeks[-12:]]),
+        ]
         for s in r.stages
-    ]  # fmt: skip
+    ]
     long = [[w.week.isoformat(), s.stage, w.entered, w.stock] for s in r.stages for w in s.weeks]
     emit(fmt, r, (headers, rows), (["week", "stage", "entered", "stock"], long))
 
 
 @report.command("conversion")
 @filter_options
-@click.option("--within", "within_days", type=int, default=30, show_default=True,
-              help="Also count leads that got there within this many days.")  # fmt: skip
+@click.option(
+    "--within",
+    "within_days",
+    type=click.Choice([str(d) for d in REACH_EDGES_DAYS[1:]]),
+    default="30",
+    show_default=True,
+    help="Also count leads that got there within this many days.",
+)
 @pass_env
 @friendly
-def conversion_cmd(env: Env, fmt: str, within_days: int, **kw: Any) -> None:
+def conversion_cmd(env: Env, fmt: str, within_days: str, **kw: Any) -> None:
     """Of the leads that entered in week W, how many reached each stage (ever / within N days)."""
-    r = _analytics(env).conversion(_filter(kw), within_days)
+    r = _analytics(env).conversion(_filter(kw), int(within_days))
     headers = ["cohort", "entered"]
     for s in r.stages:
         headers += [s, f"{s} %", f"{s} <{within_days}d"]
@@ -222,13 +169,16 @@ def velocity_cmd(env: Env, fmt: str, **kw: Any) -> None:
         for s in r.stages
     ]
     rows += [
-        [f"entry→{m.milestone}", m.leads,
-         f"{m.median_days}d" if m.median_days is not None else "-",
-         f"{m.p80_days}d" if m.p80_days is not None else "-",
-         None if m.median_days is None else m.median_days * 24,
-         None if m.p80_days is None else m.p80_days * 24]
+        [
+            f"entry→{m.milestone}",
+            m.leads,
+            m.median_label,
+            m.p80_label,
+            None if m.median_days is None else m.median_days * 24,
+            None if m.p80_days is None else m.p80_days * 24,
+        ]
         for m in r.milestones
-    ]  # fmt: skip
+    ]
     emit(fmt, r, (["stage", "n", "median", "p80", "median_hours", "p80_hours"], rows))
 
 
@@ -255,14 +205,35 @@ def touch_depth_cmd(env: Env, fmt: str, **kw: Any) -> None:
     """Touches at disposition; share of purged / incubated leads with two touches or fewer."""
     r = _analytics(env).touch_depth(_filter(kw))
     cols = list(range(0, 6))
-    headers = ["rep", "dispositions", "purged", "purged<=2", "purged<=2 %", "incubated",
-               "incubated<=2", "incubated<=2 %", *(f"{c} touches" for c in cols), "6+ touches"]  # fmt: skip
+    headers = [
+        "rep",
+        "dispositions",
+        "purged",
+        "purged<=2",
+        "purged<=2 %",
+        "incubated",
+        "incubated<=2",
+        "incubated<=2 %",
+        *(f"{c} touches" for c in cols),
+        "6+ touches",
+    ]
     rows = []
     for x in [*r.reps, r.total]:
         rest = sum(n for t, n in x.distribution.items() if t >= 6)
-        rows.append([x.rep, x.dispositions, x.purged, x.purged_shallow, x.purged_shallow_pct,
-                     x.incubated, x.incubated_shallow, x.incubated_shallow_pct,
-                     *(x.distribution.get(c, 0) for c in cols), rest])  # fmt: skip
+        rows.append(
+            [
+                x.rep,
+                x.dispositions,
+                x.purged,
+                x.purged_shallow,
+                x.purged_shallow_pct,
+                x.incubated,
+                x.incubated_shallow,
+                x.incubated_shallow_pct,
+                *(x.distribution.get(c, 0) for c in cols),
+                rest,
+            ]
+        )
     emit(fmt, r, (headers, rows))
 
 
@@ -273,13 +244,33 @@ def touch_depth_cmd(env: Env, fmt: str, **kw: Any) -> None:
 def reps_cmd(env: Env, fmt: str, **kw: Any) -> None:
     """Per QC rep: leads worked, touches, dispositions, hand-offs and what sales made of them."""
     r = _analytics(env).reps(_filter(kw))
-    headers = ["rep", "leads_worked", "touches", "dispositions", "hand_offs", "accepted_pct",
-               "rejected_pct", "pending", "won", "won_amount"]  # fmt: skip
+    headers = [
+        "rep",
+        "leads_worked",
+        "touches",
+        "dispositions",
+        "hand_offs",
+        "accepted_pct",
+        "rejected_pct",
+        "pending",
+        "won",
+        "won_amount",
+    ]
     rows = [
-        [x.rep, x.leads_worked, x.touches, x.dispositions, x.hand_offs, x.accepted_pct,
-         x.rejected_pct, x.pending, x.won, x.won_amount]
+        [
+            x.rep,
+            x.leads_worked,
+            x.touches,
+            x.dispositions,
+            x.hand_offs,
+            x.accepted_pct,
+            x.rejected_pct,
+            x.pending,
+            x.won,
+            x.won_amount,
+        ]
         for x in r.rows
-    ]  # fmt: skip
+    ]
     emit(fmt, r, (headers, rows))
 
 
@@ -290,22 +281,50 @@ def reps_cmd(env: Env, fmt: str, **kw: Any) -> None:
 def campaigns_cmd(env: Env, fmt: str, **kw: Any) -> None:
     """Per campaign: raw → qualified → handed off → won, won $ and cost per step."""
     r = _analytics(env).campaigns(_filter(kw))
-    headers = ["campaign", "source", "cost", "entered", "qualified", "handed_off", "won",
-               "won_amount", "cost_per_contact", "cost_per_qualified", "cost_per_won_dollar"]  # fmt: skip
+    headers = [
+        "campaign",
+        "source",
+        "cost",
+        "entered",
+        "qualified",
+        "handed_off",
+        "won",
+        "won_amount",
+        "cost_per_contact",
+        "cost_per_qualified",
+        "cost_per_won_dollar",
+    ]
     rows = [
-        [x.campaign, x.source, x.cost, x.entered, x.qualified, x.handed_off, x.won, x.won_amount,
-         x.cost_per_contact, x.cost_per_qualified, x.cost_per_won_dollar]
+        [
+            x.campaign,
+            x.source,
+            x.cost,
+            x.entered,
+            x.qualified,
+            x.handed_off,
+            x.won,
+            x.won_amount,
+            x.cost_per_contact,
+            x.cost_per_qualified,
+            x.cost_per_won_dollar,
+        ]
         for x in r.rows
-    ]  # fmt: skip
+    ]
     emit(fmt, r, (headers, rows))
 
 
 @report.command("forecast")
 @filter_options
-@click.option("--horizon", type=click.IntRange(4, 12), default=8, show_default=True,
-              help="Weeks to project.")  # fmt: skip
-@click.option("--what-if", "what_if", type=float, metavar="PCT",
-              help="Raw contacts change by PCT % (e.g. 20 or -10).")  # fmt: skip
+@click.option(
+    "--horizon", type=click.IntRange(4, 12), default=8, show_default=True, help="Weeks to project."
+)
+@click.option(
+    "--what-if",
+    "what_if",
+    type=float,
+    metavar="PCT",
+    help="Raw contacts change by PCT % (e.g. 20 or -10).",
+)
 @click.option(
     "--what-if-from", metavar="DATE|WEEK", help="Week the what-if starts (default: next)."
 )
@@ -313,9 +332,14 @@ def campaigns_cmd(env: Env, fmt: str, **kw: Any) -> None:
 @pass_env
 @friendly
 def forecast_cmd(
-    env: Env, fmt: str, horizon: int, what_if: float | None, what_if_from: str | None,
-    holdout: int, **kw: Any,
-) -> None:  # fmt: skip
+    env: Env,
+    fmt: str,
+    horizon: int,
+    what_if: float | None,
+    what_if_from: str | None,
+    holdout: int,
+    **kw: Any,
+) -> None:
     """Lag and elasticity per stage link, projected hand-offs and pipeline $, what-if, back-test."""
     r = _analytics(env).forecast(
         _filter(kw),
@@ -337,10 +361,16 @@ def forecast_cmd(
         rows.append(row)
     if fmt == "table":
         links = [
-            [f"{x.upstream}→{x.downstream}", x.lag_weeks, x.elasticity,
-             f"{x.low} .. {x.high}" if x.low is not None else "-", x.r2, x.points]
+            [
+                f"{x.upstream}→{x.downstream}",
+                x.lag_weeks,
+                x.elasticity,
+                f"{x.low} .. {x.high}" if x.low is not None else "-",
+                x.r2,
+                x.points,
+            ]
             for x in r.links
-        ]  # fmt: skip
+        ]
         click.echo(
             render_table(["link", "lag_weeks", "elasticity", "95% CI", "r2", "weeks"], links)
         )

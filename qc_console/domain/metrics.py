@@ -78,6 +78,30 @@ STAY_BUCKETS_HOURS: tuple[int, ...] = (
 """Lower bounds (hours) of the time-in-stage histogram: hours, then days, weeks, months."""
 
 
+REACH_EDGES_DAYS: tuple[int, ...] = (
+    0, 1, 2, 3, 4, 5, 6, 7, 10, 14, 21, 28, 30, 35, 42, 49, 56, 60, 70, 84, 90, 120, 150, 180,
+    270, 365,
+)  # fmt: skip
+"""Lower edges (whole days) of the time-to-milestone histogram; "within N days" is exact for
+an N among them."""
+
+
+def reach_edge(seconds: float) -> int:
+    """The lower edge (days) of the time-to-milestone bucket holding `seconds`."""
+    days = seconds / 86400.0
+    edge = 0
+    for lower in REACH_EDGES_DAYS:
+        if days >= lower:
+            edge = lower
+    return edge
+
+
+def reach_upper(edge: int) -> int | None:
+    """The upper edge (days) of the bucket starting at `edge`; None for the last one."""
+    i = REACH_EDGES_DAYS.index(edge)
+    return REACH_EDGES_DAYS[i + 1] if i + 1 < len(REACH_EDGES_DAYS) else None
+
+
 def stay_bucket(seconds: float) -> int:
     """The index of the time-in-stage bucket for a stay of `seconds`."""
     hours = seconds / 3600.0
@@ -177,7 +201,7 @@ class LinkFit:
     def predict(self, upstream: float) -> float:
         if upstream <= 0:
             return 0.0
-        return math.exp(self.intercept) * upstream**self.elasticity
+        return float(math.exp(self.intercept) * upstream**self.elasticity)
 
 
 def fit_link(

@@ -141,9 +141,7 @@ def resolve_order(values: Iterable[tuple[int, str]], *, default_day_first: bool)
     if day_proof:
         return DateOrder(True, f"dates: read as {dm}: {day_proof[1]!r} on line {day_proof[0]}")
     if month_proof:
-        return DateOrder(
-            False, f"dates: read as {md}: {month_proof[1]!r} on line {month_proof[0]}"
-        )
+        return DateOrder(False, f"dates: read as {md}: {month_proof[1]!r} on line {month_proof[0]}")
     if ambiguous:
         return DateOrder(
             default_day_first,

@@ -133,7 +133,7 @@ def _no_columns(headers: list[str]) -> str:
     fields = ", ".join(f for f in FIELDS if f != "ignore")
     return (
         f"no recognisable columns (no known export format, no email or phone column). "
-        f"Columns found: {_listing(headers)}. Map them with --map \"Column=field,…\" "
+        f'Columns found: {_listing(headers)}. Map them with --map "Column=field,…" '
         f"(fields: {fields})"
     )
 

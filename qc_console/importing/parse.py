@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from pathlib import Path
 
 from qc_console.domain.codes import Outcome
@@ -13,7 +12,7 @@ from qc_console.importing.reader import RawFile, UnusableFile, read_records
 from qc_console.importing.rows import RowContext, to_import_row, validate
 from qc_console.importing.values import ImportRow, ParsedFile, Progress, RowError
 
-CHUNK = 5000
+CHUNK = 2000
 """Rows between progress reports."""
 
 
@@ -82,7 +81,8 @@ def parse_bytes(
         status = mailchimp_status(name, raw.headers)
         if status and not allow_unsubscribed:
             raise UnusableFile(
-                f"{name} is a Mailchimp export of {status} contacts: they must not be contacted. "
+                f"a Mailchimp export of {status} contacts (says its file name): they must not "
+                "be contacted. "
                 "Pass --allow-unsubscribed to import them as do-not-contact leads "
                 "(leads already here that match get marked do-not-contact)"
             )
@@ -118,6 +118,7 @@ def parse_bytes(
         notices=tuple(notices),
         default_source=detected.format.source,
         outcome=outcome,
+        size=len(data),
         mailchimp_status=status,
         raw_records=rejected_cells,
     )
@@ -127,9 +128,7 @@ def _validate_all(
     raw: RawFile, detected: Detected, notices: list[str], progress: Progress | None
 ) -> tuple[list[ImportRow], list[RowError], dict[int, tuple[int, list[str]]]]:
     date_cols = [c.index for c in detected.columns if c.field == "date"]
-    samples = (
-        (r.line, r.cells[i]) for r in raw.records for i in date_cols[:1] if i < len(r.cells)
-    )
+    samples = ((r.line, r.cells[i]) for r in raw.records for i in date_cols[:1] if i < len(r.cells))
     order = resolve_order(samples, default_day_first=detected.day_first)
     if order.notice:
         notices.append(order.notice)
@@ -165,4 +164,4 @@ def _validate_all(
 
 
 def _dnc(row: ImportRow) -> ImportRow:
-    return replace(row, do_not_contact=True)
+    return row._replace(do_not_contact=True)

@@ -9,6 +9,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from qc_console.domain.errors import BadInput
 
@@ -47,8 +48,7 @@ class UnusableFile(BadInput):
     """The file cannot be imported at all; nothing is written."""
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     number: int
     """1 for the first data record after the header."""
     line: int
@@ -175,7 +175,7 @@ def read_records(data: bytes) -> RawFile:
         for cells in reader:
             start = prev + 1 + skip_lines
             prev = reader.line_num
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 if headers is not None:
                     blank += 1
                 continue

@@ -32,15 +32,18 @@ def write_rejects(parsed: ParsedFile) -> Path | None:
             path.unlink()
         return None
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8-sig") as fh:
-        out = csv.writer(fh)
-        out.writerow(REJECT_HEADER + list(parsed.headers))
-        for err in parsed.errors:
-            _line, cells = parsed.raw_records.get(err.record, (err.line, []))
-            out.writerow([err.record, err.line, err.column, err.reason, *cells])
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with tmp.open("w", newline="", encoding="utf-8-sig") as fh:
+            out = csv.writer(fh)
+            out.writerow(REJECT_HEADER + list(parsed.headers))
+            for err in parsed.errors:
+                _line, cells = parsed.raw_records.get(err.record, (err.line, []))
+                out.writerow([err.record, err.line, err.column, err.reason, *cells])
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from qc_console.domain.codes import Channel, Outcome, Source
 from qc_console.domain.errors import BadInput
@@ -24,9 +25,9 @@ class RowError:
     reason: str
 
 
-@dataclass(frozen=True)
-class ImportRow:
-    """One valid record, normalised: what becomes a lead or a touch."""
+class ImportRow(NamedTuple):
+    """One valid record, normalised: what becomes a lead or a touch (a named tuple: a file
+    makes 100k of them)."""
 
     record: int
     line: int
@@ -48,7 +49,7 @@ class ImportRow:
     at: datetime | None
     """When the person did what the row records (naive UTC), if the file says."""
     do_not_contact: bool
-    identity: tuple[str, ...]
+    identity: tuple[object, ...]
     """Rows with the same key and identity record the same interaction (one touch)."""
 
     @property
@@ -80,6 +81,8 @@ class ParsedFile:
     notices: tuple[str, ...]
     default_source: Source
     outcome: Outcome
+    size: int = 0
+    """Bytes in the file."""
     mailchimp_status: str = ""
     """'unsubscribed' or 'cleaned' for those Mailchimp exports (their contacts are DNC)."""
     raw_records: dict[int, tuple[int, list[str]]] = field(default_factory=dict, repr=False)
@@ -161,4 +164,4 @@ class ImportPreview:
 
 
 Progress = Callable[[str, int, int], None]
-"""`progress(phase, done, total)`: phases are "reading", "checking", "writing"."""
+"""`progress(phase, done, total)`: "checking" while rows are validated, then "writing"."""

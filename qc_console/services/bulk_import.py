@@ -18,10 +18,10 @@ from typing import Any
 
 from peewee import JOIN
 
-from qc_console.db.database import db, reading
+from qc_console.db.database import db, is_postgres, reading
 from qc_console.db.models import Batch, ImportRun, Rep
 from qc_console.domain.codes import Role
-from qc_console.domain.errors import BadInput, NotAllowed
+from qc_console.domain.errors import BadInput, DomainError, NotAllowed
 from qc_console.domain.settings import DEFAULT_RULES, Rules
 from qc_console.importing import (
     ImportCounts,
@@ -40,6 +40,8 @@ from qc_console.services.import_apply import ImportWriter
 from qc_console.services.import_plan import plan_rows
 
 DEFAULT_OPTIONS = ImportOptions()
+IMPORT_LOCK = 0x51C0_1A9B
+"""PostgreSQL advisory lock key held by a running import."""
 
 
 def preview_import(
@@ -104,6 +106,10 @@ def run_import(
         if rep.role == Role.SALES:
             raise NotAllowed(f"{rep.name} (sales) cannot import qualifying leads")
         owners = _owners(names, options)
+        if is_postgres() and not options.dry_run:
+            # One import at a time, so two files naming the same new person cannot both create
+            # it (SQLite's IMMEDIATE transaction already holds the whole database).
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
         previous = _previous(parsed.sha256)
         if previous is not None:
             counts = ImportCounts(0, 0, 0, 0)
@@ -134,9 +140,15 @@ def run_import(
             rejected=counts.rejected,
             do_not_contact=counts.do_not_contact,
             skipped=counts.skipped,
-            size=len(parsed.rows) + len(parsed.errors),
+            size=parsed.size,
         ).where(ImportRun.id == writer.run_id).execute()
-        rejects = write_rejects(parsed)
+        try:
+            rejects = write_rejects(parsed)
+        except OSError as exc:  # rolls the import back: no import without its rejects file
+            raise DomainError(
+                f"cannot write the rejects file next to {parsed.path}: "
+                f"{exc.strerror or exc}; nothing was imported"
+            ) from None
     if writer.campaigns_created:
         notices.append("campaign(s) created: " + ", ".join(writer.campaigns_created))
     return _report(

@@ -32,7 +32,7 @@ CHANNELS = {
 """The channel of the touch a repeated contact gets, from the row's source."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Group:
     """One person in the file: a new lead (`first` creates it) or an existing lead."""
 
@@ -91,42 +91,54 @@ def plan_rows(
     phone_only: list[ImportRow] = []
     for row in rows:
         if row.email_key:
-            by_email.setdefault(row.email_key, []).append(row)
+            if row.email_key in by_email:
+                by_email[row.email_key].append(row)
+            else:
+                by_email[row.email_key] = [row]
         else:
             phone_only.append(row)
     known_email = by_email_db(set(by_email))
     phone_owner: dict[str, str] = {}
     for key in sorted(by_email):
         for row in by_email[key]:
-            if row.phone_key:
-                phone_owner.setdefault(row.phone_key, key)
+            if row.phone_key and row.phone_key not in phone_owner:
+                phone_owner[row.phone_key] = key
     known_phone = by_phone_db({r.phone_key for r in phone_only} - set(phone_owner))
-    groups: dict[tuple[str, object], Group] = {}
+    new: dict[object, Group] = {}
+    existing: dict[int, Group] = {}
 
-    def join(kind: str, key: object, lead_id: int | None) -> Group:
-        gkey: tuple[str, object] = ("lead", lead_id) if lead_id is not None else (kind, key)
-        if gkey not in groups:
-            groups[gkey] = Group(lead_id)
-        return groups[gkey]
+    def group(key: object, lead_id: int | None) -> Group:
+        if lead_id is not None:
+            if lead_id not in existing:
+                existing[lead_id] = Group(lead_id)
+            return existing[lead_id]
+        if key not in new:
+            new[key] = Group(None)
+        return new[key]
 
     for key, members in by_email.items():
-        join("email", key, known_email.get(key)).rows.extend(members)
-    for row in phone_only:
-        if row.phone_key in phone_owner:
-            key = phone_owner[row.phone_key]
-            group = join("email", key, known_email.get(key))
+        lead_id = known_email.get(key)
+        if lead_id is None and key not in new:
+            new[key] = Group(None, members)  # the common case: a new person
         else:
-            group = join("phone", row.phone_key, known_phone.get(row.phone_key))
-        group.rows.append(row)
-    plan = Plan(groups=list(groups.values()))
-    for group in plan.groups:
-        _settle(plan, group)
+            group(key, lead_id).rows.extend(members)
+    for row in phone_only:
+        owner = phone_owner.get(row.phone_key)
+        if owner is not None:
+            found = group(owner, known_email.get(owner))
+        else:
+            found = group(("phone", row.phone_key), known_phone.get(row.phone_key))
+        found.rows.append(row)
+    plan = Plan(groups=[*new.values(), *existing.values()])
+    for each in plan.groups:
+        _settle(plan, each)
     return plan
 
 
 def _settle(plan: Plan, group: Group) -> None:
-    group.rows.sort(key=_when)
-    seen: set[tuple[str, ...]] = set()
+    if len(group.rows) > 1:
+        group.rows.sort(key=_when)
+    seen: set[tuple[object, ...]] = set()
     if group.lead_id is None:
         group.first = group.rows[0]
         seen.add(group.first.identity)

@@ -55,9 +55,15 @@ def allocate_ids(table: str, n: int) -> list[int]:
     return list(range(top + 1, top + 1 + n))
 
 
-def executemany(sql: str, rows: Sequence[Sequence[Any]], progress: Callable[[int], None]) -> None:
+def executemany(
+    sql: str,
+    rows: Sequence[Sequence[Any]],
+    progress: Callable[[int], None],
+    *,
+    adapt: bool = True,
+) -> None:
     """Run `sql` for every row in chunks (psycopg2's execute_batch on PostgreSQL: its plain
-    executemany makes a round trip per row)."""
+    executemany makes a round trip per row). `adapt=False`: the rows are ready for SQLite."""
     cursor = db.cursor()
     pg = is_postgres()
     if pg:
@@ -66,8 +72,13 @@ def executemany(sql: str, rows: Sequence[Sequence[Any]], progress: Callable[[int
         if pg:
             execute_batch(cursor, sql, chunk, page_size=1000)
         else:
-            cursor.executemany(sql, [_adapt(r) for r in chunk])
+            cursor.executemany(sql, [_adapt(r) for r in chunk] if adapt else chunk)
         progress(len(chunk))
+
+
+def stamp(value: datetime | None) -> Any:
+    """A timestamp as the database takes it (SQLite: the text peewee would store)."""
+    return str(value) if value is not None and not is_postgres() else value
 
 
 def _adapt(values: Sequence[Any]) -> tuple[Any, ...]:
@@ -75,22 +86,33 @@ def _adapt(values: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(str(v) if isinstance(v, datetime) else v for v in values)
 
 
-def lead_columns() -> list[tuple[str, Any]]:
-    """(column, default) for every lead column, in table order."""
-    out = []
+def lead_template() -> dict[str, Any]:
+    """Every lead column (in table order) with its default: copy it and set values, so the
+    row's values come out in column order."""
+    out: dict[str, Any] = {}
     for f in Lead._meta.sorted_fields:
-        default = f.default() if callable(f.default) else f.default
-        out.append((f.column_name, default))
+        out[f.column_name] = f.default() if callable(f.default) else f.default
     return out
 
 
-def insert_leads(leads: Iterable[dict[str, Any]], progress: Callable[[int], None]) -> None:
-    """Insert leads given as column → value (ids included); other columns get their default."""
-    columns = lead_columns()
-    names = ", ".join(f'"{c}"' for c, _ in columns)
+def insert_leads(leads: list[dict[str, Any]], progress: Callable[[int], None]) -> None:
+    """Insert leads made from `lead_template()` (ids and timestamps ready for the database)."""
+    if not leads:
+        return
+    columns = list(lead_template())
+    assert list(leads[0]) == columns, "lead rows must follow lead_template()"
+    names = ", ".join(f'"{c}"' for c in columns)
     sql = f'INSERT INTO "lead" ({names}) VALUES ({", ".join([_mark()] * len(columns))})'
-    rows = [tuple(lead.get(c, d) for c, d in columns) for lead in leads]
-    executemany(sql, rows, progress)
+    executemany(sql, [tuple(lead.values()) for lead in leads], progress, adapt=False)
+
+
+def insert_events(events: Sequence[tuple[Any, ...]], progress: Callable[[int], None]) -> None:
+    """Events as `_apply.insert_events` takes them, with timestamps already from `stamp`."""
+    sql = (
+        "INSERT INTO lead_event (lead_id, actor_id, at, kind, from_stage, to_stage, data, batch_id)"
+        f" VALUES ({', '.join([_mark()] * 8)})"
+    )
+    executemany(sql, events, progress, adapt=False)
 
 
 def insert_touches(touches: Sequence[tuple[Any, ...]], progress: Callable[[int], None]) -> None:
@@ -125,8 +147,9 @@ def lookup(column: str, keys: Iterable[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     m = _mark()
     for chunk in chunked(sorted(set(keys)), 2000):
+        marks = ", ".join([m] * len(chunk))
         sql = (
-            f'SELECT {column}, MIN(id) FROM "lead" WHERE {column} IN ({", ".join([m] * len(chunk))})'
+            f'SELECT {column}, MIN(id) FROM "lead" WHERE {column} IN ({marks})'
             f" AND NOT (stage = {m} AND reason = {m}) GROUP BY {column}"
         )
         for key, lead_id in db.execute_sql(sql, [*chunk, "purged", UNDONE]).fetchall():

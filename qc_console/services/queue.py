@@ -7,12 +7,14 @@ costs a few index probes whatever the size of the table; later pages count the c
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
-from peewee import Case, Expression, fn
+from peewee import SQL, Case, Expression, Ordering, fn
 
-from qc_console.db.database import reading
+from qc_console.db.database import db, reading
 from qc_console.db.models import Lead, LeadEvent
 from qc_console.domain.codes import Role
 from qc_console.domain.errors import NotAllowed
@@ -20,7 +22,8 @@ from qc_console.domain.priority import Clock, Priority
 from qc_console.domain.settings import DEFAULT_RULES, Rules
 from qc_console.domain.stages import QC_OPEN, SALES_OPEN, Stage
 from qc_console.domain.values import QueueCounts, QueueFilter, QueuePage, QueueView
-from qc_console.services._rows import Names, _normalise, to_view, utcnow
+from qc_console.services._apply import DATETIME_FIELDS
+from qc_console.services._rows import Names, to_view, utcnow
 from qc_console.services._runner import resolve_actor
 
 ALL = "*"
@@ -107,21 +110,56 @@ def _sales_predicates(c: Clock) -> list[tuple[Priority, Expression, list[Any]]]:
     ]
 
 
-def _scope(f: QueueFilter, names: Names, actor: str) -> tuple[Expression, bool]:
-    """Whose leads, and whether that is a sales rep's queue."""
+@dataclass(frozen=True)
+class _Scope:
+    """Whose leads: disjoint owner conditions (empty: anyone's) over `stages`."""
+
+    owners: tuple[Expression, ...]
+    stages: tuple[Stage, ...]
+    sales: bool
+
+    def expression(self) -> Expression:
+        out = Lead.stage.in_(_stages(*self.stages))
+        if self.owners:
+            mine = self.owners[0]
+            for other in self.owners[1:]:
+                mine = mine | other
+            out = mine & out
+        return out if self.sales else out & _contactable
+
+    def branches(self, stages: tuple[Stage, ...]) -> list[Expression]:
+        """The scope cut into disjoint (owner, stage) parts, each an index range in order."""
+        out = []
+        for stage in (s for s in self.stages if s in stages):
+            for owner in self.owners or (None,):
+                part = Lead.stage == stage
+                part = part if owner is None else owner & part
+                out.append(part if self.sales else part & _contactable)
+        return out
+
+
+def _scope_of(f: QueueFilter, names: Names, actor: str) -> _Scope:
     rep = resolve_actor(names, actor)
     owner_name = f.owner or rep.name
     if owner_name == ALL:
         if rep.role != Role.SUPERVISOR:
             raise NotAllowed(f"{rep.name} ({rep.role}) cannot see every rep's queue")
-        return Lead.stage.in_(_stages(*QC_OPEN)) & _contactable, False
+        return _Scope((), _ordered(QC_OPEN), False)
     owner = names.rep_by_name(owner_name)
     if owner.role == Role.SALES:
-        return (Lead.sales_owner == owner.id) & Lead.stage.in_(_stages(*SALES_OPEN)), True
-    mine = Lead.owner == owner.id
-    if f.include_pool:
-        mine = mine | Lead.owner.is_null()
-    return mine & Lead.stage.in_(_stages(*QC_OPEN)) & _contactable, False
+        return _Scope((Lead.sales_owner == owner.id,), _ordered(SALES_OPEN), True)
+    owners = [Lead.owner == owner.id] + ([Lead.owner.is_null()] if f.include_pool else [])
+    return _Scope(tuple(owners), _ordered(QC_OPEN), False)
+
+
+def _ordered(stages: frozenset[Stage]) -> tuple[Stage, ...]:
+    return tuple(s for s in Stage if s in stages)
+
+
+def _scope(f: QueueFilter, names: Names, actor: str) -> tuple[Expression, bool]:
+    """Whose leads, and whether that is a sales rep's queue."""
+    scope = _scope_of(f, names, actor)
+    return scope.expression(), scope.sales
 
 
 def _filters(f: QueueFilter, c: Clock) -> Expression | None:
@@ -171,13 +209,88 @@ def _where(base: Expression, extra: Expression | None) -> Expression:
     return base if extra is None else base & extra
 
 
+_CLASS_STAGES: dict[Priority, tuple[Stage, ...]] = {
+    Priority.SLA_BREACH: (Stage.RAW,),
+    Priority.OVERDUE: (Stage.RAW, Stage.QUALIFIED),
+    Priority.DUE_TODAY: (Stage.RAW, Stage.QUALIFIED),
+    Priority.RESURFACED: (Stage.INCUBATING,),
+    Priority.REST: (Stage.RAW, Stage.QUALIFIED, Stage.INCUBATING),
+}
+"""The stages a QC priority class can hold (its predicate's own stage conditions)."""
+
+
 def _classes(
     f: QueueFilter, names: Names, actor: str, c: Clock
-) -> Iterator[tuple[Priority, Expression, list[Any]]]:
-    scope, sales = _scope(f, names, actor)
+) -> Iterator[tuple[Priority, Expression, list[Any], list[Expression]]]:
+    """(class, WHERE, ORDER BY, the WHERE as disjoint parts) for each class in order."""
+    scope = _scope_of(f, names, actor)
     extra = _filters(f, c)
-    for prio, pred, order in _sales_predicates(c) if sales else _class_predicates(c):
-        yield prio, _where(scope & pred, extra), order
+    classes = _sales_predicates(c) if scope.sales else _class_predicates(c)
+    wanted = set(f.stages or Stage)
+    if f.view == QueueView.NEW:
+        wanted &= {Stage.RAW}
+    elif f.view == QueueView.INCUBATING:
+        wanted &= {Stage.INCUBATING}
+    for prio, pred, order in classes:
+        stages = tuple(s for s in (Stage if scope.sales else _CLASS_STAGES[prio]) if s in wanted)
+        parts = [_where(part & pred, extra) for part in scope.branches(stages)]
+        yield prio, _where(scope.expression() & pred, extra), order, parts
+
+
+def _class_rows(
+    parts: list[Expression], order: list[Any], offset: int, limit: int
+) -> list[dict[str, Any]]:
+    """One class's leads in its order, `offset` and `limit` applied.
+
+    One OR-ed query (owner = me OR no owner, stage IN (…)) cannot walk an index in the class's
+    order, so at 1M leads it sorted every matching row for each page. Each part alone is one
+    index range in order; their first rows are merged by a UNION ALL that sorts only those.
+    """
+    queries = [Lead.select().where(p).order_by(*order) for p in parts]
+    if not queries:
+        return []
+    if len(queries) == 1:
+        query = queries[0].offset(offset).limit(limit)
+    else:
+        merged = None
+        for i, q in enumerate(queries):
+            part = Lead.select(SQL("*")).from_(q.limit(offset + limit).alias(f"part{i}"))
+            merged = part if merged is None else merged + part  # UNION ALL
+        outer = [_by_name(o) for o in order]
+        query = merged.order_by(*outer).offset(offset).limit(limit)  # type: ignore[union-attr]
+    return _rows(db.execute(query))
+
+
+def _rows(cursor: Any) -> list[dict[str, Any]]:
+    """Leads as `load_rows` gives them, straight from the cursor: peewee's conversion of every
+    field of 100 rows × 36 columns cost more than the query itself (1.8 ms against 0.3 ms at
+    1M leads); only the few typed columns need converting."""
+    columns = [d[0] for d in cursor.description]
+    convert = [_CONVERTERS.get(c) for c in columns]
+    return [
+        {c: v if f is None or v is None else f(v) for c, f, v in zip(columns, convert, raw)}
+        for raw in cursor.fetchall()
+    ]
+
+
+def _datetime(value: Any) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+_CONVERTERS: dict[str, Any] = {name: _datetime for name in DATETIME_FIELDS} | {
+    "amount": _decimal,
+    "do_not_contact": bool,
+}
+
+
+def _by_name(o: Any) -> SQL:
+    if isinstance(o, Ordering):
+        return SQL(f"{o.node.column_name} {o.direction}")
+    return SQL(o.column_name)
 
 
 def queue_page(
@@ -195,7 +308,7 @@ def queue_page(
         names = Names()
         rows: list[dict[str, Any]] = []
         skip = offset
-        for _prio, where, order in _classes(f, names, actor, c):
+        for _prio, where, order, parts in _classes(f, names, actor, c):
             if len(rows) > limit:
                 break
             if skip:
@@ -204,8 +317,7 @@ def queue_page(
                     skip -= n
                     continue
             want = limit + 1 - len(rows)  # one extra row tells whether there is a next page
-            query = Lead.select().where(where).order_by(*order).offset(skip).limit(want)
-            rows.extend(_normalise(r) for r in query.dicts())
+            rows.extend(_class_rows(parts, order, skip, want))
             skip = 0
         views = tuple(to_view(r, names, c) for r in rows[:limit])
     return QueuePage(rows=views, offset=offset, has_more=len(rows) > limit)
@@ -219,7 +331,7 @@ def queue_ids(
     with reading():
         names = Names()
         out: list[int] = []
-        for _prio, where, order in _classes(f, names, actor, c):
+        for _prio, where, order, _parts in _classes(f, names, actor, c):
             out.extend(i for (i,) in Lead.select(Lead.id).where(where).order_by(*order).tuples())
     return out
 

@@ -118,8 +118,9 @@ class LeadActionsScreen(Screen[Any]):
 
     current: reactive[LeadView | None] = reactive(None, bindings=True)
     """The lead under the cursor; the footer shows only the keys legal for its stage."""
-    busy: reactive[bool] = reactive(False, bindings=True)
-    """A write is running: dispositions wait (no double submit)."""
+    busy: reactive[bool] = reactive(False)
+    """A write is running: dispositions wait (no double submit). Not a bindings refresh: the
+    footer would flicker for the ~10 ms a write takes, and each redraw costs more than that."""
 
     @property
     def console(self) -> QCConsoleApp:
@@ -142,13 +143,9 @@ class LeadActionsScreen(Screen[Any]):
             targets = self.target_leads()
             if not targets:
                 return False
-            if self.busy:
-                return None
             if len(targets) > 1:
                 return True  # a selection: the preview says which leads cannot take it
             return None if refusal(action, targets[0]) else True
-        if action in ("undo", "add_lead") and self.busy:
-            return None
         return True
 
     def action_explain(self, action: str) -> None:
@@ -203,9 +200,10 @@ class LeadActionsScreen(Screen[Any]):
                     "hand_off", leads, lambda b, ids, exp: b.hand_off(ids, to, expected=exp)
                 )
 
-        self.app.call_from_thread(
-            lambda: self.app.push_screen(HandOffDialog(label, reps, default), done)
-        )
+        def open_dialog() -> None:  # widgets are made on the main thread
+            self.app.push_screen(HandOffDialog(label, reps, default), done)
+
+        self.app.call_from_thread(open_dialog)
 
     def action_incubate(self) -> None:
         if (got := self._one_prompt()) is None:
@@ -306,9 +304,11 @@ class LeadActionsScreen(Screen[Any]):
                 self.run_call("create", (), lambda b, ids, exp: b.create_lead(new))
 
         sources = [s.value for s in Source]
-        self.app.call_from_thread(
-            lambda: self.app.push_screen(AddLeadDialog(sources, campaigns), done)
-        )
+
+        def open_dialog() -> None:
+            self.app.push_screen(AddLeadDialog(sources, campaigns), done)
+
+        self.app.call_from_thread(open_dialog)
 
     # --- running a call ------------------------------------------------------------------
     def run_call(self, action: str, leads: tuple[LeadView, ...], call: Call) -> None:
@@ -338,8 +338,13 @@ class LeadActionsScreen(Screen[Any]):
         self.busy = False
         self.console.mark("action.committed", message.action)
         self.after_action(message)
+        # The toast follows the repaint of the row: mounting it reflows the screen, which
+        # would otherwise hold back the row the rep is waiting for.
+        self.call_after_refresh(self._painted, message)
+
+    def _painted(self, message: ActionDone) -> None:
+        self.console.mark("action.painted", message.action)
         self.notify(message.result.message, markup=False)
-        self.call_after_refresh(self.console.mark, "action.painted", message.action)
 
     def on_action_refused(self, message: ActionRefused) -> None:
         self.busy = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -79,6 +79,7 @@ class QCConsoleApp(App[None]):
         self.timing = timing
         self.actor_name = backend.actor
         self.keymap_problems: list[str] = []
+        self._palette: tuple[str, render.Palette] | None = None
         if theme:
             try:
                 self.theme = theme
@@ -100,7 +101,10 @@ class QCConsoleApp(App[None]):
         return render.make_clock(self.now(), self.backend.rules)
 
     def palette(self) -> render.Palette:
-        return render.Palette.from_variables(self.get_css_variables())
+        """Row colours from the theme (computing the theme's variables is slow: cached)."""
+        if self._palette is None or self._palette[0] != self.theme:
+            self._palette = (self.theme, render.Palette.from_variables(self.get_css_variables()))
+        return self._palette[1]
 
     def mark(self, event: str, detail: str = "") -> None:
         """Report a timing point to the benchmark's hook (no-op otherwise)."""
@@ -118,21 +122,29 @@ class QCConsoleApp(App[None]):
 
     # --- keys ----------------------------------------------------------------------------
     def binding_ids(self) -> set[str]:
+        """Every binding id a keymap may name (screens, widgets and dialogs)."""
+        from textual.dom import DOMNode
+
+        from qc_console.tui import dialogs
         from qc_console.tui.screens.help import HelpScreen
         from qc_console.tui.screens.lead_detail import LeadDetailScreen
         from qc_console.tui.screens.queue import QueueScreen
         from qc_console.tui.widgets.lead_table import LeadTable
 
-        ids: set[str] = set()
-        classes: Iterable[type] = (
+        classes: list[type[DOMNode]] = [
             QCConsoleApp,
             QueueScreen,
             LeadDetailScreen,
             HelpScreen,
             LeadTable,
-        )
+        ]
+        for name in dialogs.__all__:
+            obj = getattr(dialogs, name)
+            if isinstance(obj, type) and issubclass(obj, DOMNode):
+                classes.append(obj)
+        ids: set[str] = set()
         for cls in classes:
-            for _key, binding in cls._merge_bindings():  # type: ignore[attr-defined]
+            for _key, binding in cls._merge_bindings():
                 if binding.id:
                     ids.add(binding.id)
         return ids

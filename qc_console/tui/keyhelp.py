@@ -35,6 +35,8 @@ class KeyEntry:
     action: str
     enabled: bool
     group: str
+    binding_id: str = ""
+    """What a keymap file names to move this key (`queue.qualify`)."""
 
 
 MOVES = frozenset(
@@ -93,6 +95,7 @@ def key_entries(screen: Screen[object]) -> list[KeyEntry]:
                         old.action,
                         old.enabled or enabled,
                         old.group,
+                        old.binding_id or binding.id or "",
                     )
                 continue
             merged[ident] = KeyEntry(
@@ -102,6 +105,7 @@ def key_entries(screen: Screen[object]) -> list[KeyEntry]:
                 binding.action,
                 enabled,
                 group_of(binding),
+                binding.id or "",
             )
         del namespace
     order = {g: i for i, g in enumerate(GROUPS)}

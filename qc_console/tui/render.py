@@ -97,7 +97,7 @@ class Palette:
         return cls(
             error=pick("error", cls.error),
             warning=pick("warning", cls.warning),
-            accent=pick("accent", cls.accent),
+            accent=pick("primary", cls.accent),  # the theme's accent is often its warning
             success=pick("success", cls.success),
         )
 

@@ -4,6 +4,7 @@ creation. The expected figures in the tests are worked out from this timeline by
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,6 +16,7 @@ from qc_console.domain.stages import Rating, Stage
 from qc_console.domain.values import NewLead
 from qc_console.services import dispositions as d
 from qc_console.services import leads, reps, sales, touches, undo
+from tests.conftest import NOW as TEST_NOW
 
 W1 = date(2026, 1, 5)  # a Monday
 W2, W3, W4 = (W1 + timedelta(weeks=i) for i in (1, 2, 3))
@@ -51,16 +53,26 @@ def build_history(step: Callable[[], None] = lambda: None) -> History:
     l1 = new("l1@x.com", "ann", at(W1, 0, 10), source=Source.TRADE_SHOW, campaign="Expo")
     l2 = new("l2@x.com", "ann", at(W1, 0, 11), source=Source.WEB_DOWNLOAD)
     l3 = new(
-        "l3@x.com", "bob", at(W1, 1, 9), source=Source.SALES_PROSPECTING,
-        stage=Stage.QUALIFIED, rating=Rating.MEDIUM,
-    )  # fmt: skip
+        "l3@x.com",
+        "bob",
+        at(W1, 1, 9),
+        source=Source.SALES_PROSPECTING,
+        stage=Stage.QUALIFIED,
+        rating=Rating.MEDIUM,
+    )
     do(touches.log_touch, l1, channel="call", outcome="connected", actor="ann", now=at(W1, 1, 10))
     do(d.qualify, l1, rating="high", actor="ann", now=at(W1, 2, 10))
     l4 = new("l4@x.com", "ann", at(W2, 0, 9), source=Source.TRADE_SHOW, campaign="Expo")
     do(d.hand_off, l1, to="sam", actor="ann", now=at(W2, 0, 10))
     for minute in (0, 30):
-        do(touches.log_touch, l4, channel="call", outcome="no_answer", actor="ann",
-           now=at(W2, 0, 11, minute))  # fmt: skip
+        do(
+            touches.log_touch,
+            l4,
+            channel="call",
+            outcome="no_answer",
+            actor="ann",
+            now=at(W2, 0, 11, minute),
+        )
     do(touches.log_touch, l4, channel="email", outcome="bounced", actor="ann", now=at(W2, 0, 12))
     do(undo.undo_last, actor="ann", now=at(W2, 0, 12, 15))  # the third touch never happened
     do(sales.accept, l1, actor="sam", amount=1000, now=at(W2, 1, 9))
@@ -80,3 +92,13 @@ def build_history(step: Callable[[], None] = lambda: None) -> History:
 @pytest.fixture
 def history(people: str) -> History:
     return build_history()
+
+
+@pytest.fixture
+def demo(migrated: str) -> None:
+    """The demo history (3,000 leads, seed 7) ending at TEST_NOW."""
+    if importlib.util.find_spec("qc_console.services.seed") is None:
+        pytest.skip("the demo seed package (qc_console.services.seed) is not there yet")
+    from qc_console.services import seed
+
+    seed.seed_demo(leads=3000, seed=7, now=TEST_NOW)

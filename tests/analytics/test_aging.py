@@ -37,8 +37,9 @@ def _new(email: str, actor: str, when: datetime) -> int:
 def queue(people: str) -> Queue:
     fresh = _new("fresh@x.com", "ann", NOW - timedelta(minutes=30))
     overdue = _new("od@x.com", "ann", NOW - timedelta(days=2))
-    touches.log_touch(overdue, channel="call", outcome="no_answer", actor="ann",
-                      now=NOW - timedelta(days=2))  # fmt: skip
+    touches.log_touch(
+        overdue, channel="call", outcome="no_answer", actor="ann", now=NOW - timedelta(days=2)
+    )
     late = _new("late@x.com", "ann", FRI - timedelta(days=1))
     recent = _new("recent@x.com", "ann", FRI - timedelta(days=1))
     d.qualify([late, recent], rating="high", actor="ann", now=FRI - timedelta(hours=2))
@@ -46,7 +47,9 @@ def queue(people: str) -> Queue:
     d.hand_off(recent, to="sam", actor="ann", now=MON)
     qualified = _new("q@x.com", "bob", NOW - timedelta(days=10))
     d.qualify(qualified, rating="low", actor="bob", now=NOW - timedelta(days=5))
-    d.set_next_action(qualified, due=NOW + timedelta(days=1), actor="bob", now=NOW - timedelta(days=5))
+    d.set_next_action(
+        qualified, due=NOW + timedelta(days=1), actor="bob", now=NOW - timedelta(days=5)
+    )
     pooled = _new("pool@x.com", "sue", NOW - timedelta(days=40))
     d.reassign(pooled, to=None, actor="sue", now=NOW - timedelta(days=40))
     return Queue(fresh, overdue, late, recent, qualified, pooled)

@@ -13,8 +13,17 @@ from click.testing import CliRunner
 from qc_console.cli import cli
 from tests.analytics.conftest import History
 
-REPORTS = ["aging", "refinery", "conversion", "velocity", "value", "touch-depth", "reps",
-           "campaigns", "forecast"]  # fmt: skip
+REPORTS = [
+    "aging",
+    "refinery",
+    "conversion",
+    "velocity",
+    "value",
+    "touch-depth",
+    "reps",
+    "campaigns",
+    "forecast",
+]
 WEEKS = ["--from", "2026-W02", "--to", "2026-W05"]  # the history's four weeks
 
 
@@ -78,8 +87,16 @@ def test_digest_writes_one_markdown_page(history: History, people: str, tmp_path
     assert "wrote" in run(people, "digest", "--week", "2026-W05", "--out", str(out))
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Refinery weekly review — 2026-W05")
-    for section in ("Volumes", "Conversion", "Velocity", "Value", "Forecast", "Black holes",
-                    "Under-touched leads", "Campaigns"):  # fmt: skip
+    for section in (
+        "Volumes",
+        "Conversion",
+        "Velocity",
+        "Value",
+        "Forecast",
+        "Black holes",
+        "Under-touched leads",
+        "Campaigns",
+    ):
         assert f"\n## {section}\n" in text
     assert "| won | 1 |" in text
     assert "won this week: **$1,200**" in text

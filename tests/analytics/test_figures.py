@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from qc_console.domain.errors import BadInput
 from qc_console.services.analytics._common import ReportFilter
 from qc_console.services.analytics.campaigns import campaigns_report
 from qc_console.services.analytics.conversion import conversion
@@ -10,7 +13,7 @@ from qc_console.services.analytics.touch_depth import touch_depth
 from qc_console.services.analytics.value import value
 from qc_console.services.analytics.velocity import velocity
 from tests.analytics.conftest import AFTER, W1, W2, W3, W4, History
-
+from tests.conftest import NOW as TEST_NOW
 
 
 def test_cohort_conversion_ever_and_within_n_days(history: History) -> None:
@@ -27,7 +30,9 @@ def test_cohort_conversion_ever_and_within_n_days(history: History) -> None:
     assert cohorts[W2].reached["qualified"] == 0
     assert cohorts[W3].entered == 0  # L5's creation was undone
     assert r.total.entered == 4 and r.total.reached["won"] == 1
-    assert conversion(within_days=8, now=AFTER).total.within["handed_off"] == 2
+    assert conversion(within_days=10, now=AFTER).total.within["handed_off"] == 2
+    with pytest.raises(BadInput, match="within 8 days: use one of 1, 2,"):
+        conversion(within_days=8, now=AFTER)
 
 
 def test_conversion_by_source_and_campaign(history: History) -> None:
@@ -53,7 +58,8 @@ def test_time_in_stage_percentiles_and_time_to_milestones(history: History) -> N
     assert r.stage("accepted").stays == 1 and r.stage("won").stays == 0
     to_handoff, to_won = r.milestones
     assert (to_handoff.leads, to_handoff.median_days, to_handoff.p80_days) == (2, 7, 7)
-    assert (to_won.leads, to_won.median_days) == (1, 21)
+    assert (to_handoff.median_upper_days, to_handoff.median_label) == (10, "7-10d")
+    assert (to_won.leads, to_won.median_days, to_won.median_label) == (1, 21, "21-28d")
 
 
 def test_velocity_counts_stays_in_the_weeks_they_ended(history: History) -> None:
@@ -69,6 +75,24 @@ def test_pipeline_and_won_value(history: History) -> None:
     assert [(x.group, x.won) for x in r.by_campaign] == [("Expo", 1200.0)]
     assert value(ReportFilter(start=W1, end=W3), now=AFTER).total.won == 0.0
     assert value(ReportFilter(rep="bob"), now=AFTER).total.won_leads == 0
+    before_the_win = value(ReportFilter(end=W3), now=AFTER)  # pipeline at the end of week 3
+    assert (before_the_win.total.pipeline, before_the_win.total.pipeline_leads) == (1000.0, 1)
+    assert [(x.group, x.pipeline) for x in before_the_win.by_source] == [("trade_show", 1000.0)]
+
+
+def test_value_replayed_from_events_equals_the_leads_amounts(demo: None) -> None:
+    from peewee import fn
+
+    from qc_console.db.models import Lead
+
+    r = value(now=TEST_NOW)
+    for stages, total, count in (
+        (["accepted", "delayed"], r.total.pipeline, r.total.pipeline_leads),
+        (["won"], r.total.won, r.total.won_leads),
+    ):
+        query = Lead.select(fn.SUM(Lead.amount), fn.COUNT(Lead.id)).where(Lead.stage.in_(stages))
+        amount, n = query.tuples()[0]
+        assert (round(float(amount), 2), n) == (total, count)
 
 
 def test_touch_depth_counts_touches_as_they_stood(history: History) -> None:
@@ -93,8 +117,12 @@ def test_reps_report_credits_the_rep_who_acted(history: History) -> None:
     assert (ann.qualified, ann.incubated, ann.purged, ann.hand_offs) == (1, 1, 1, 1)
     assert (ann.accepted, ann.won, ann.won_amount, ann.accepted_pct) == (1, 1, 1200.0, 100.0)
     assert (bob.leads_worked, bob.hand_offs, bob.accepted, bob.rejected, bob.pending) == (
-        1, 2, 0, 1, 1,
-    )  # fmt: skip
+        1,
+        2,
+        0,
+        1,
+        1,
+    )
     assert bob.rejected_pct == 50.0
     assert rows["sue"].dispositions == 0
     in_w4 = {x.rep: x for x in reps_report(ReportFilter(start=W4), now=AFTER).rows}
@@ -107,6 +135,8 @@ def test_campaign_costs_per_step(history: History) -> None:
     assert (expo.entered, expo.qualified, expo.handed_off, expo.won) == (2, 1, 1, 1)
     assert (expo.cost, expo.won_amount) == (600.0, 1200.0)
     assert (expo.cost_per_contact, expo.cost_per_qualified, expo.cost_per_won_dollar) == (
-        300.0, 600.0, 0.5,
-    )  # fmt: skip
+        300.0,
+        600.0,
+        0.5,
+    )
     assert campaigns_report(ReportFilter(source="web_download"), now=AFTER).rows == ()

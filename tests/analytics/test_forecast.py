@@ -12,7 +12,9 @@ from qc_console.services.analytics.forecast import forecast
 from tests.conftest import NOW
 
 
-def planted(weeks: int, lag: int, elasticity: float, seed: int = 3) -> tuple[list[float], list[float]]:
+def planted(
+    weeks: int, lag: int, elasticity: float, seed: int = 3
+) -> tuple[list[float], list[float]]:
     rng = random.Random(seed)
     up = [100 * math.exp(0.4 * math.sin(t / 5) + rng.gauss(0, 0.25)) for t in range(weeks)]
     down = [0.0] * weeks
@@ -34,18 +36,6 @@ def test_lag_search_recovers_a_planted_link() -> None:
 def test_too_little_history_gives_no_link() -> None:
     up, down = planted(10, lag=5, elasticity=0.7)
     assert fit_link(up, down, 5) is None
-
-
-@pytest.fixture
-def demo(people: str) -> None:
-    seed = pytest.importorskip(
-        "qc_console.services.seed", reason="the demo seed package is not there yet"
-    )
-    from qc_console.db.database import db
-
-    for name in ("ann", "bob", "sue", "sam", "tia"):  # the seed brings its own people
-        db.execute_sql("DELETE FROM rep WHERE name = ?".replace("?", db.param), (name,))
-    seed.seed_demo(leads=3000, seed=7, now=NOW)
 
 
 def test_the_demo_seeds_planted_lags_and_elasticities_are_recovered(demo: None) -> None:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from qc_console.services.analytics import _rollup
 from dataclasses import astuple, replace
 
+from qc_console.services.analytics import _rollup
 from qc_console.services.analytics._common import Scope, _from_memory, _Shape, read_facts
 from tests.analytics.conftest import W2, W4, build_history
 
 
 def assert_matches_full_recompute() -> None:
     stored = {k: (int(v[0]), round(v[1], 2)) for k, v in _rollup.stored().items()}
-    full = {
-        k: (int(v[0]), round(v[1], 2)) for k, v in _rollup.expand(_rollup.compute()).items()
-    }
+    full = {k: (int(v[0]), round(v[1], 2)) for k, v in _rollup.expand(_rollup.compute()).items()}
     assert stored == full
 
 

@@ -72,7 +72,6 @@ def test_source_campaign_and_rep_filters(history: History) -> None:
 def test_a_reassignment_moves_stock_between_reps_without_an_entry(people: str) -> None:
     from qc_console.domain.values import NewLead
     from qc_console.services import dispositions, leads
-
     from tests.analytics.conftest import at
 
     lead = leads.create_lead(NewLead(email="r@x.com"), actor="ann", now=at(W1, 0, 9)).leads[0]

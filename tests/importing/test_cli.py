@@ -140,3 +140,17 @@ def test_progress_lines_on_request(center: QC, samples: Path) -> None:
     assert "progress: checking 7/7" in result.stderr
     assert "progress: writing" in result.stderr
     assert result.stdout == "rows 7, new 6, merged 1, rejected 0\n"
+
+
+def test_an_import_whose_rejects_file_cannot_be_written_is_not_made(
+    center: QC, samples: Path
+) -> None:
+    (samples / "salesforce_report_leads.csv.rejects.csv").mkdir()  # in the way
+    before = center.dump()
+    result = imp(center, samples / "salesforce_report_leads.csv")
+    assert result.exit_code == 1
+    assert "cannot write the rejects file" in result.stderr and "nothing was imported" in (
+        result.stderr
+    )
+    assert center.dump() == before
+    assert not list(samples.glob("*.tmp"))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from qc_console.domain.values import NewLead, QueueFilter
 from qc_console.services import dispositions, leads
-from qc_console.services.facade import open_backend
 from qc_console.services.export import FIELDS, SALESFORCE_FIELDS, neutralise
+from qc_console.services.facade import open_backend
 from tests.cli.conftest import QC
 
 DESIGN_FIELDS = {

@@ -32,7 +32,11 @@ def test_salesforce_report_labels_and_the_three_kinds_of_salesforce_file() -> No
     labels = fields("salesforce_field_labels_leads.csv")
     assert labels["Do Not Call"] == "do_not_contact" and labels["Mobile Phone"] == "mobile"
     api = fields("salesforce_dataloader_extract.csv")
-    assert (api["FirstName"], api["LeadSource"], api["Status"]) == ("first_name", "source", "status")
+    assert (api["FirstName"], api["LeadSource"], api["Status"]) == (
+        "first_name",
+        "source",
+        "status",
+    )
 
 
 def test_hubspot_lead_status_as_label_or_internal_value_qualifies() -> None:

@@ -3,11 +3,14 @@ do-not-contact, events and batches, undo."""
 
 from __future__ import annotations
 
+import csv
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from qc_console.db.database import db
 from qc_console.db.models import ImportRun, Lead, LeadEvent, Touch
 from qc_console.domain.keys import email_key
 from qc_console.domain.values import NewLead, QueueFilter
@@ -18,6 +21,7 @@ from qc_console.services.integrity import check_integrity
 from qc_console.services.undo import undo_last
 from tests.conftest import NOW
 from tests.importing.expected import SAMPLES, Expect
+from tests.importing.gen import HEADERS, write_file
 
 ALLOW = ImportOptions(allow_unsubscribed=True)
 
@@ -244,3 +248,40 @@ def test_sales_reps_cannot_import(samples: Path) -> None:
     with pytest.raises(Exception, match="sales"):
         import_file(samples / "leads_export_it.csv", actor="sam", now=NOW)
     assert Lead.select().count() == 0
+
+
+@pytest.mark.usefixtures("people")
+def test_undo_of_a_large_import_takes_every_touch_back(tmp_path: Path) -> None:
+    rows = write_file(tmp_path / "first.csv", 2500, seed=3, dup=0, bad=0)
+    import_file(tmp_path / "first.csv", actor="ann", now=NOW)
+    again = tmp_path / "again.csv"  # the same people a month later: every row is a touch
+    with again.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(HEADERS)
+        out.writerows(r[:6] + [r[6].replace("2026-02", "2026-03")] for r in rows)
+    report = import_file(again, actor="ann", now=NOW)
+    assert (report.counts.merged, report.touches) == (2500, 2500)
+    assert Touch.select().count() == 2500
+    result = undo_last(actor="ann")
+    assert result.message == "undid import of 2500 leads"
+    assert Touch.select().count() == 0
+    assert set(Lead.select(Lead.touch_count).tuples()) == {(0,)}
+    assert check_integrity().ok
+
+
+@pytest.mark.usefixtures("people")
+def test_two_reps_importing_the_same_file_at_once_import_it_once(samples: Path) -> None:
+    results: list[str] = []
+
+    def run(actor: str) -> None:
+        with db.connection_context():
+            report = import_file(samples / "eventbrite_attendee_summary.csv", actor=actor)
+            results.append("already" if report.already else report.counts.summary())
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in ("ann", "bob")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["already", "rows 8, new 4, merged 3, rejected 1"]
+    assert Lead.select().count() == 4

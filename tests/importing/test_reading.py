@@ -67,8 +67,8 @@ def test_unusable_bytes_say_what_was_found(data: bytes, message: str) -> None:
 @pytest.mark.parametrize(
     ("text", "delimiter"),
     [
-        ("Email,Company\nzoe@x.io,\"Acme; Inc\"\n", ","),
-        ("Email;Company\nzoe@x.io;\"Acme, Inc\"\n", ";"),
+        ('Email,Company\nzoe@x.io,"Acme; Inc"\n', ","),
+        ('Email;Company\nzoe@x.io;"Acme, Inc"\n', ";"),
         ("Email\tCompany\nzoe@x.io\tAcme, Inc; Ltd\n", "\t"),
         ("sep=;\nEmail;Company\nzoe@x.io;Acme, Inc\n", ";"),
     ],
@@ -101,7 +101,9 @@ def test_very_long_values_are_kept_whole() -> None:
     assert parsed.rows[0].notes == note
 
 
-def test_a_salesforce_footer_is_skipped_not_rejected_but_a_footer_like_row_mid_file_is_data() -> None:
+def test_a_salesforce_footer_is_skipped_not_rejected_but_a_footer_like_row_mid_file_is_data() -> (
+    None
+):
     text = (
         "First Name,Last Name,Company / Account,Email,Lead Source\n"
         "Ann,Ng,Acme,ann@x.io,Web\n"

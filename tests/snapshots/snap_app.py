@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from textual.screen import Screen
 from textual.widgets import Input
 
 from qc_console.db.database import db
@@ -104,7 +103,3 @@ def then(*steps: Callable[[Any], Any]) -> Callable[[Any], Any]:
                 await result
 
     return run
-
-
-def on_screen(pilot: Any) -> Screen[Any]:
-    return pilot.app.screen

@@ -33,7 +33,8 @@ async def goto(pilot, app, lead_id: int) -> None:  # type: ignore[no-untyped-def
     t = table(app)
     t.move_cursor(row=t.get_row_index(str(lead_id)))
     await settle(pilot)
-    assert queue_screen(app).current is not None and queue_screen(app).current.id == lead_id
+    current = queue_screen(app).current
+    assert current is not None and current.id == lead_id
 
 
 async def test_qualify_high_patches_the_row_and_moves_on(queue: Queue, keymap_file: Path) -> None:
@@ -228,7 +229,7 @@ async def test_an_unexpected_error_opens_a_dialog_not_a_traceback(
     queue: Queue, keymap_file: Path
 ) -> None:
     class Broken(ServiceBackend):
-        def qualify(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def,override]
+        def qualify(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
             raise RuntimeError("disk on fire")
 
     from qc_console.tui.app import QCConsoleApp

@@ -46,8 +46,8 @@ async def test_cursor_keys_move(queue: Queue, keymap_file: Path) -> None:
         assert t.cursor_row == last  # fewer rows than a page
         await press(pilot, "pageup")
         assert t.cursor_row == 0
-        assert queue_screen(app).current is not None
-        assert queue_screen(app).current.id == t.ids()[0]
+        current = queue_screen(app).current
+        assert current is not None and current.id == t.ids()[0]
 
 
 async def test_enter_opens_detail_and_escape_returns_to_the_same_row(
@@ -208,3 +208,23 @@ async def test_pages_load_as_the_cursor_nears_the_end(people: str, keymap_file: 
         await press(pilot, "G")
         assert t.row_count == 45 and not queue_screen(app).has_more
         assert len(set(t.ids())) == 45
+
+
+async def test_ctrl_q_quits(queue: Queue, keymap_file: Path) -> None:
+    app = make_app(keymap_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_theme_change_recolours_rows(queue: Queue, keymap_file: Path) -> None:
+    app = make_app(keymap_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = app.palette()
+        app.theme = "nord"
+        await settle(pilot)
+        assert app.palette() != before
+        assert table(app).ctx.palette == app.palette()

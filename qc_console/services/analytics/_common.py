@@ -132,9 +132,7 @@ def read_facts(
     """Facts of `metrics` within the scope (and its weeks unless `all_weeks`), grouped by
     `group_by` ('source', 'campaign' or 'rep') when given, per week unless `by_week` is False,
     summed in SQL so a report reads only the rows it shows."""
-    shape = _Shape(
-        metrics, None if all_weeks else scope.first_week, scope.last_week, by_week, b
-    )
+    shape = _Shape(metrics, None if all_weeks else scope.first_week, scope.last_week, by_week, b)
     dims = scope.dims
     if group_by is None and len(dims) <= 1:
         dim, value = dims[0] if dims else ("*", "")
@@ -197,7 +195,8 @@ def _from_rollup(
 
 
 def _from_memory(scope: Scope, shape: _Shape, group_by: str | None) -> list[FactRow]:
-    conds, params = ["1 = 1"], []
+    conds: list[str] = ["1 = 1"]
+    params: list[Any] = []
     if scope.source is not None:
         conds.append("source = ?")
         params.append(scope.source)
@@ -243,9 +242,11 @@ def week_axis(scope: Scope, rows: Iterable[FactRow], now: datetime) -> list[date
     first = scope.first_week
     if first is None:  # the refinery's first week, so filtered views line up with the whole
         weeks = [r.week for r in rows]
-        found = AnalyticsRollup.select(fn.MIN(AnalyticsRollup.week)).where(
-            AnalyticsRollup.dim == "*"
-        ).scalar()
+        found = (
+            AnalyticsRollup.select(fn.MIN(AnalyticsRollup.week))
+            .where(AnalyticsRollup.dim == "*")
+            .scalar()
+        )
         if found is not None:
             weeks.append(_date(found))
         first = min(weeks) if weeks else last

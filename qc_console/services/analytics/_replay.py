@@ -13,13 +13,14 @@ How events count (so every figure holds for any history):
 
 A fact is a key (metric, week, source, campaign id, rep id, a, b) with a count and an amount.
 Metrics (rep = owner at that moment unless noted):
-- `in`/`out`: a lead entered/left stage `a`; stock at week end is the running sum of in − out.
+- `in`/`out`: a lead entered/left stage `a`; stock at week end is the running sum of in − out
+  (for accepted, delayed and won they carry the amount, so pipeline $ is a running sum too).
 - `xin`/`xout`: a lead changed owner within stage `a` (moves stock between reps only).
 - `stay`: a completed stay in stage `a`, `b` = duration bucket (metrics.STAY_BUCKETS_HOURS),
   in the week it ended; rep = owner while it stood there.
 - `cohort`: a lead entered the refinery (week = entry week); `reach`: it first reached stage
-  `a` `b` whole days after its entry (capped), counted in its entry week (amount for
-  accepted/won).
+  `a`, `b` = days after its entry as the lower edge of metrics.REACH_EDGES_DAYS, counted in
+  its entry week (amount for accepted/won).
 - `touch`, `worked` (first action of a rep on a lead), `disp` (a stage-changing qualify,
   hand_off, incubate or purge, `a` = kind), `tdepth` (the same with `b` = touches before it):
   rep = the actor.
@@ -36,12 +37,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from qc_console.domain.metrics import stay_bucket
+from qc_console.domain.metrics import reach_edge, stay_bucket
 from qc_console.domain.stages import QC_OPEN, Stage
 
-REACH_CAP_DAYS = 400
 TOUCH_CAP = 20
 DISPOSITIONS = frozenset({"qualify", "hand_off", "incubate", "purge"})
+MONEY_STAGES = frozenset({"accepted", "delayed", "won"})
+"""Stages whose in/out facts carry the lead's amount (pipeline $ is their running sum)."""
 _QC = frozenset(s.value for s in QC_OPEN)
 
 FactKey = tuple[str, date, str, int, int, str, int]
@@ -167,6 +169,7 @@ def replay(
             if kind == "create":
                 continue
             before_owner = cohort_rep
+        amount_before = amount
         if data and kind in ("accept", "outcome"):
             after = _json(data).get("after", {})
             if after.get("amount") is not None:
@@ -179,14 +182,15 @@ def replay(
             add(("worked", week, src, cid, actor, "", 0), sign)
         if to is not None and frm is not None and to != frm:
             left = stage
-            add(("out", week, src, cid, before_owner, left, 0), sign)
+            money_out = amount_before if left in MONEY_STAGES else 0.0
+            add(("out", week, src, cid, before_owner, left, 0), sign, money_out)
             seconds = (at - entered_at).total_seconds()
             add(("stay", week, src, cid, before_owner, left, stay_bucket(seconds)), sign)
-            add(("in", week, src, cid, owner, to, 0), sign)
+            add(("in", week, src, cid, owner, to, 0), sign, amount if to in MONEY_STAGES else 0.0)
             money = amount if to in ("accepted", "won") else 0.0
             if to not in reached:
                 reached.add(to)
-                days = min(REACH_CAP_DAYS, int((at - created_at).total_seconds() // 86400))
+                days = reach_edge((at - created_at).total_seconds())
                 assert cohort_week is not None
                 add(("reach", cohort_week, src, cid, cohort_rep, to, days), sign, money)
             if kind in DISPOSITIONS:
@@ -209,8 +213,9 @@ def replay(
             stage = to
             entered_at = at
         elif owner != before_owner and stage is not None:
-            add(("xout", week, src, cid, before_owner, stage, 0), sign)
-            add(("xin", week, src, cid, owner, stage, 0), sign)
+            money = amount if stage in MONEY_STAGES else 0.0
+            add(("xout", week, src, cid, before_owner, stage, 0), sign, money)
+            add(("xin", week, src, cid, owner, stage, 0), sign, money)
         prev_owner = owner
     if stage == Stage.HANDED_OFF and handoff is not None:
         add(("ho", handoff[0], src, cid, handoff[1], "pending", 0), sign)

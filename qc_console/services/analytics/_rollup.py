@@ -35,6 +35,9 @@ from qc_console.services.analytics._replay import (
 )
 
 WATERMARK = "rollup_event_id"
+VERSION_KEY = "rollup_version"
+VERSION = 3
+"""Bump when what a fact means changes: a rollup of another version is rebuilt."""
 REP_ONLY = frozenset({"xin", "xout"})
 RANGE = 20_000
 """Leads replayed per round trip in a full build."""
@@ -72,6 +75,7 @@ def load(
 ) -> tuple[dict[int, LeadInfo], dict[int, list[Event]]]:
     """Leads in `span` (an id range or a list of ids) matching `where`, with all their events
     in order."""
+    ids: tuple[int, ...]
     if isinstance(span, tuple):
         ids_sql, ids = "BETWEEN ? AND ?", span
     else:
@@ -178,9 +182,14 @@ def max_event_id() -> int:
     return int(_sql("SELECT MAX(id) FROM lead_event").fetchone()[0] or 0)
 
 
-def watermark() -> int:
-    row = AnalyticsState.get_or_none(AnalyticsState.key == WATERMARK)
+def _state(key: str) -> int:
+    row = AnalyticsState.get_or_none(AnalyticsState.key == key)
     return int(row.value) if row else 0
+
+
+def watermark() -> int:
+    """The last event id folded into the rollup (0: never built, or built by another version)."""
+    return _state(WATERMARK) if _state(VERSION_KEY) == VERSION else 0
 
 
 def safe_top() -> int:
@@ -278,9 +287,10 @@ def _apply(rows: dict[Key6, list[float]]) -> int:
 
 
 def _set_watermark(top: int) -> None:
-    updated = AnalyticsState.update(value=top).where(AnalyticsState.key == WATERMARK).execute()
-    if not updated:
-        AnalyticsState.insert(key=WATERMARK, value=top).execute()
+    for key, value in ((WATERMARK, top), (VERSION_KEY, VERSION)):
+        updated = AnalyticsState.update(value=value).where(AnalyticsState.key == key).execute()
+        if not updated:
+            AnalyticsState.insert(key=key, value=value).execute()
 
 
 def stored() -> dict[Key6, list[float]]:

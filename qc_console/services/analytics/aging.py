@@ -79,53 +79,99 @@ def aging(
 ) -> AgingReport:
     now = now_or(now)
     labels = tuple(b.label for b in rules.aging_buckets)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    extra: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
     with session():
         names = Names()
         scope = resolve(f, names)
-        base = Lead.stage.in_(_OPEN) & lead_scope(scope)
-        bucket = _bucket_case(now, rules)
-        counts: dict[int, dict[str, int]] = defaultdict(dict)
-        query = (
-            Lead.select(Lead.owner, bucket, fn.COUNT(Lead.id))
-            .where(base)
-            .group_by(Lead.owner, bucket)
-        )
-        for owner, index, n in query.tuples():
-            counts[owner or 0][labels[int(index)]] = int(n)
-        extra: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
-        for metric in ("overdue", "untouched_past_sla"):
-            cond = _metric_cond(metric, now, rules) & base
-            for owner, n in (
-                Lead.select(Lead.owner, fn.COUNT(Lead.id)).where(cond).group_by(Lead.owner).tuples()
-            ):
-                extra[owner or 0][metric] = int(n)
-        for _lid, owner in _late_handoffs(base, now, rules):
-            extra[owner or 0]["handoffs_past_sla"] += 1
-        owners = set(counts) | set(extra) | {0}
-        if scope.rep_id is None:
-            owners |= {
-                r.id
-                for r in Rep.select(Rep.id).where(
-                    (Rep.active == True)  # noqa: E712
-                    & Rep.role.in_([Role.REP.value, Role.SUPERVISOR.value])
-                )
-            }
-        else:
-            owners = {scope.rep_id}
-    rows = []
-    for owner in owners:
-        m = extra.get(owner, dict.fromkeys(METRICS, 0))
-        rows.append(
-            AgingRow(
-                names.rep_name(owner) if owner else None,
-                {label: counts.get(owner, {}).get(label, 0) for label in labels},
-                m["overdue"],
-                m["untouched_past_sla"],
-                m["handoffs_past_sla"],
+        qc_reps = {
+            r.id
+            for r in Rep.select(Rep.id).where(
+                (Rep.active == True)  # noqa: E712
+                & Rep.role.in_([Role.REP.value, Role.SUPERVISOR.value])
             )
+        }
+        base = Lead.stage.in_(_OPEN) & lead_scope(scope)
+        if scope.source is None and scope.campaign_id is None:
+            # One owner at a time: each query is answered from the (owner, stage, …) indexes
+            # alone, where one GROUP BY owner would read every open lead's row.
+            everyone = [scope.rep_id] if scope.rep_id is not None else [*names.reps, 0]
+            for owner in everyone:
+                _count_owner(owner, counts, extra, now, rules)
+        else:
+            _count_grouped(base, counts, extra, now, rules)
+        breach = _metric_cond("untouched_past_sla", now, rules) & base
+        late_due = Case(None, [(Lead.next_action_due < now, 1)], 0)
+        for owner, n, due in (
+            Lead.select(Lead.owner, fn.COUNT(Lead.id), fn.SUM(late_due))
+            .where(breach)
+            .group_by(Lead.owner)
+            .tuples()
+        ):
+            extra[owner or 0]["untouched_past_sla"] = int(n)
+            extra[owner or 0]["overdue"] -= int(due or 0)  # an SLA breach is not "overdue"
+        for _lid, owner in late_handoffs(base, now, rules):
+            extra[owner or 0]["handoffs_past_sla"] += 1
+    busy = {
+        o for o in set(counts) | set(extra) if any(counts[o].values()) or any(extra[o].values())
+    }
+    owners = busy | ({scope.rep_id} if scope.rep_id is not None else qc_reps | {0})
+    rows = [
+        AgingRow(
+            names.rep_name(owner) if owner else None,
+            {label: counts[owner].get(label, 0) for label in labels},
+            extra[owner]["overdue"],
+            extra[owner]["untouched_past_sla"],
+            extra[owner]["handoffs_past_sla"],
         )
+        for owner in owners
+    ]
     rows.sort(key=lambda r: (r.rep is None, r.rep or ""))
     return AgingReport(now, labels, tuple(rows))
+
+
+def _owner_is(owner: int) -> Any:
+    return Lead.owner.is_null() if owner == 0 else Lead.owner == owner
+
+
+def _count_owner(
+    owner: int,
+    counts: dict[int, dict[str, int]],
+    extra: dict[int, dict[str, int]],
+    now: datetime,
+    rules: Rules,
+) -> None:
+    labels = [b.label for b in rules.aging_buckets]
+    bucket = _bucket_case(now, rules)
+    mine = _owner_is(owner)
+    query = (
+        Lead.select(bucket, fn.COUNT(Lead.id)).where(mine & Lead.stage.in_(_OPEN)).group_by(bucket)
+    )
+    for index, n in query.tuples():
+        counts[owner][labels[int(index)]] = int(n)
+    due = Lead.stage.in_(_WORKING) & (Lead.next_action_due < now)
+    extra[owner]["overdue"] += int(Lead.select(fn.COUNT(Lead.id)).where(mine & due).scalar() or 0)
+
+
+def _count_grouped(
+    base: Any,
+    counts: dict[int, dict[str, int]],
+    extra: dict[int, dict[str, int]],
+    now: datetime,
+    rules: Rules,
+) -> None:
+    labels = [b.label for b in rules.aging_buckets]
+    bucket = _bucket_case(now, rules)
+    query = (
+        Lead.select(Lead.owner, bucket, fn.COUNT(Lead.id)).where(base).group_by(Lead.owner, bucket)
+    )
+    for owner, index, n in query.tuples():
+        counts[owner or 0][labels[int(index)]] = int(n)
+    due = base & Lead.stage.in_(_WORKING) & (Lead.next_action_due < now)
+    for owner, n in (
+        Lead.select(Lead.owner, fn.COUNT(Lead.id)).where(due).group_by(Lead.owner).tuples()
+    ):
+        extra[owner or 0]["overdue"] += int(n)
 
 
 def aging_cell_ids(
@@ -148,7 +194,7 @@ def aging_cell_ids(
         owner = Lead.owner.is_null() if rep is None else Lead.owner == names.rep_by_name(rep).id
         base = Lead.stage.in_(_OPEN) & lead_scope(scope) & owner
         if cell == "handoffs_past_sla":
-            return sorted(lid for lid, _ in _late_handoffs(base, now, rules))
+            return sorted(lid for lid, _ in late_handoffs(base, now, rules))
         if cell in METRICS:
             cond = base & _metric_cond(cell, now, rules)
         else:
@@ -177,7 +223,7 @@ def _metric_cond(metric: str, now: datetime, rules: Rules) -> Any:
     return Lead.stage.in_(_WORKING) & (Lead.next_action_due < now) & ~breach
 
 
-def _late_handoffs(base: Any, now: datetime, rules: Rules) -> list[tuple[int, int | None]]:
+def late_handoffs(base: Any, now: datetime, rules: Rules) -> list[tuple[int, int | None]]:
     """Hand-offs past their business-day SLA. The weekend makes the deadline non-monotone in
     the hand-off time, so the candidates (older than the SLA in calendar days) are checked
     one by one."""

@@ -53,9 +53,7 @@ class Analytics:
         return volumes(f, now=self.now)
 
     @_connected
-    def conversion(
-        self, f: ReportFilter = EVERYTHING, within_days: int = 30
-    ) -> ConversionReport:
+    def conversion(self, f: ReportFilter = EVERYTHING, within_days: int = 30) -> ConversionReport:
         return conversion(f, within_days=within_days, now=self.now)
 
     @_connected
@@ -106,7 +104,5 @@ class Analytics:
         return aging(f, now=self.now, rules=self.rules)
 
     @_connected
-    def aging_cell_ids(
-        self, rep: str | None, cell: str, f: ReportFilter = EVERYTHING
-    ) -> list[int]:
+    def aging_cell_ids(self, rep: str | None, cell: str, f: ReportFilter = EVERYTHING) -> list[int]:
         return aging_cell_ids(rep, cell, f=f, now=self.now, rules=self.rules)

@@ -4,7 +4,8 @@ source and by campaign.
 
 A lead's cohort is the week it entered the refinery (its creation), whatever its entry stage:
 a lead created qualified skips raw and counts as reaching qualified on day 0. A lead counts
-once per stage however often it comes back (recycled leads are not double-counted).
+once per stage however often it comes back (recycled leads are not double-counted). "Within
+N days" takes an N among metrics.REACH_EDGES_DAYS (the rollup keeps days in those buckets).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from qc_console.db.models import Campaign
+from qc_console.domain.errors import BadInput
+from qc_console.domain.metrics import REACH_EDGES_DAYS
 from qc_console.services._rows import Names
 from qc_console.services.analytics._common import (
     EVERYTHING,
@@ -89,6 +92,9 @@ def conversion(
 ) -> ConversionReport:
     """Cohort conversion, with the totals over the filter's weeks and the splits by source and
     by campaign."""
+    if within_days not in REACH_EDGES_DAYS[1:]:
+        edges = ", ".join(str(d) for d in REACH_EDGES_DAYS[1:])
+        raise BadInput(f"within {within_days} days: use one of {edges}")
     now = now_or(now)
     fresh()
     metrics = ["cohort", "reach"]
@@ -100,10 +106,10 @@ def conversion(
         campaign_names = {
             str(i): n for i, n in Campaign.select(Campaign.id, Campaign.name).tuples()
         }
+        axis = week_axis(scope, rows, now)
     per_week = funnels(rows, key="week")
     cohorts = tuple(
-        (w, per_week.get(w.isoformat(), Funnel(w.isoformat(), 0, _zeros(), _zeros())))
-        for w in week_axis(scope, rows, now)
+        (w, per_week.get(w.isoformat(), Funnel(w.isoformat(), 0, _zeros(), _zeros()))) for w in axis
     )
     total = funnels([FactRow(r.metric, r.week, r.a, r.b, r.n, r.amount) for r in rows])
     sources = funnels(by_source)

@@ -59,9 +59,7 @@ class TouchDepthReport:
     reps: tuple[DepthRow, ...]
 
 
-def touch_depth(
-    f: ReportFilter = EVERYTHING, *, now: datetime | None = None
-) -> TouchDepthReport:
+def touch_depth(f: ReportFilter = EVERYTHING, *, now: datetime | None = None) -> TouchDepthReport:
     now = now_or(now)
     fresh()
     with session():

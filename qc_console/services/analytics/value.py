@@ -1,35 +1,35 @@
-"""Value: pipeline $ (amounts of leads sales accepted and has not closed: accepted or
-delayed) and won $, in total and per source, campaign and QC rep.
+"""Value: pipeline $ (the amounts of leads sales accepted and has not closed: accepted or
+delayed, as they stand now, or at the end of the `--to` week) and won $ (wins in the filter's
+weeks), in total and per source, campaign and QC rep.
 
-Read from the leads' current stage and amount, which the same transaction as every event
-keeps in step (services._apply.write), so it is the event log's replay without re-reading it.
-The rep is the lead's QC owner (the rep who qualified and handed it off); the date filter
-applies to when a lead was won (pipeline is always "now").
+Both are replayed from the event log like every other figure: stage entries and exits of
+accepted, delayed and won carry the lead's amount, so the pipeline is their running sum (the
+same way stock is) and won $ the amounts of entries into won. The rep is the lead's QC owner
+when it entered the stage.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
-from peewee import fn
-
-from qc_console.db.models import Campaign, Lead
+from qc_console.db.models import Campaign
 from qc_console.domain.stages import Stage
 from qc_console.services._rows import Names
 from qc_console.services.analytics._common import (
     EVERYTHING,
     POOL,
     ReportFilter,
-    Scope,
-    lead_scope,
+    fresh,
     now_or,
+    read_facts,
     resolve,
     session,
 )
 
 PIPELINE = (Stage.ACCEPTED.value, Stage.DELAYED.value)
+DIMS = ("source", "campaign", "rep")
 
 
 @dataclass(frozen=True)
@@ -53,56 +53,57 @@ class ValueReport:
 
 def value(f: ReportFilter = EVERYTHING, *, now: datetime | None = None) -> ValueReport:
     now = now_or(now)
+    fresh()
+    moves = ["in", "out", "xin", "xout"]
     with session():
         names = Names()
         scope = resolve(f, names)
-        campaigns = dict(Campaign.select(Campaign.id, Campaign.name).tuples())
-        groups = {
-            "": _sums(scope, None),
-            "source": _sums(scope, Lead.source),
-            "campaign": _sums(scope, Lead.campaign),
-            "rep": _sums(scope, Lead.owner),
+        campaigns = {str(i): n for i, n in Campaign.select(Campaign.id, Campaign.name).tuples()}
+        stock = {
+            dim: read_facts(scope, moves, group_by=dim, all_weeks=True, by_week=False, b="drop")
+            for dim in (None, *DIMS)
+        }
+        wins = {
+            dim: read_facts(scope, ["in"], group_by=dim, by_week=False, b="drop")
+            for dim in (None, *DIMS)
         }
 
-    def label(dim: str, key: Any) -> str:
+    def label(dim: str | None, key: str) -> str:
         if dim == "campaign":
-            return str(campaigns.get(key, key))
+            return campaigns.get(key, key)
         if dim == "rep":
-            return names.rep_name(key) or POOL
-        return str(key)
+            return names.rep_name(int(key)) or POOL
+        return key or "all"
 
-    def rows(dim: str) -> tuple[ValueRow, ...]:
+    def rows(dim: str | None) -> list[ValueRow]:
+        cells: dict[str, list[float]] = defaultdict(lambda: [0.0, 0, 0.0, 0])
+        for r in stock[dim]:
+            if r.a in PIPELINE:
+                sign = 1 if r.metric in ("in", "xin") else -1
+                cells[r.group][0] += sign * r.amount
+                cells[r.group][1] += sign * r.n
+        for r in wins[dim]:
+            if r.a == Stage.WON.value:
+                cells[r.group][2] += r.amount
+                cells[r.group][3] += r.n
         out = [
-            ValueRow(label(dim, k), *v)
-            for k, v in groups[dim].items()
-            if not (dim == "campaign" and k is None)
+            ValueRow(label(dim, g), round(c[0], 2), int(c[1]), round(c[2], 2), int(c[3]))
+            for g, c in cells.items()
+            if c[1] or c[3]
         ]
-        return tuple(sorted(out, key=lambda r: (-r.won - r.pipeline, r.group)))
+        return sorted(out, key=lambda r: (-r.won - r.pipeline, r.group))
 
-    total = groups[""].get(None, (0.0, 0, 0.0, 0))
+    total = rows(None)
     return ValueReport(
-        now, f, ValueRow("all", *total), rows("source"), rows("campaign"), rows("rep")
+        now,
+        f,
+        ValueRow("all", *_parts(total)),
+        *(tuple(rows(dim)) for dim in DIMS),
     )
 
 
-def _sums(scope: Scope, column: Any) -> dict[Any, tuple[float, int, float, int]]:
-    out: dict[Any, list[Any]] = {}
-    won = Lead.stage == Stage.WON.value
-    if scope.first_week is not None:
-        won &= Lead.stage_entered_at >= datetime.combine(scope.first_week, datetime.min.time())
-    if scope.last_week is not None:
-        end = datetime.combine(scope.last_week + timedelta(days=7), datetime.min.time())
-        won &= Lead.stage_entered_at < end
-    for index, cond in ((0, Lead.stage.in_(PIPELINE)), (2, won)):
-        select = [fn.COALESCE(fn.SUM(Lead.amount), 0), fn.COUNT(Lead.id)]
-        if column is None:
-            query = Lead.select(*select).where(cond & lead_scope(scope))
-            results = [(None, *r) for r in query.tuples()]
-        else:
-            query = Lead.select(column, *select).where(cond & lead_scope(scope)).group_by(column)
-            results = list(query.tuples())
-        for group, total, count in results:
-            cell = out.setdefault(group, [0.0, 0, 0.0, 0])
-            cell[index] += float(total or 0)
-            cell[index + 1] += int(count)
-    return {k: (round(v[0], 2), v[1], round(v[2], 2), v[3]) for k, v in out.items()}
+def _parts(rows: list[ValueRow]) -> tuple[float, int, float, int]:
+    if not rows:
+        return (0.0, 0, 0.0, 0)
+    r = rows[0]
+    return (r.pipeline, r.pipeline_leads, r.won, r.won_leads)

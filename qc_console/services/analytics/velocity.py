@@ -1,6 +1,6 @@
 """Velocity: how long leads stand in each stage (median and p80 of completed stays, in the
 weeks the stays ended) and how long from entering the refinery to hand-off and to won (by
-entry-week cohort, in whole days).
+entry-week cohort, in the day buckets of metrics.REACH_EDGES_DAYS).
 
 Stays are kept in a histogram (metrics.STAY_BUCKETS_HOURS): a percentile is the bucket that
 holds it, shown as its range (`2d-3d`), exact at bucket edges. Open stays are not counted here:
@@ -13,7 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from qc_console.domain.metrics import bucket_label, histogram_percentile, stay_bucket_bounds
+from qc_console.domain.metrics import (
+    bucket_label,
+    histogram_percentile,
+    reach_upper,
+    stay_bucket_bounds,
+)
 from qc_console.services._rows import Names
 from qc_console.services.analytics._common import (
     EVERYTHING,
@@ -45,12 +50,29 @@ class StageVelocity:
 
 @dataclass(frozen=True)
 class MilestoneVelocity:
-    """Whole days from entering the refinery to first reaching a milestone."""
+    """Days from entering the refinery to first reaching a milestone; percentiles as the
+    bucket (metrics.REACH_EDGES_DAYS) that holds them: lower and upper edge."""
 
     milestone: str
     leads: int
     median_days: int | None
+    median_upper_days: int | None
     p80_days: int | None
+    p80_upper_days: int | None
+
+    @property
+    def median_label(self) -> str:
+        return _days_label(self.median_days, self.median_upper_days)
+
+    @property
+    def p80_label(self) -> str:
+        return _days_label(self.p80_days, self.p80_upper_days)
+
+
+def _days_label(lower: int | None, upper: int | None) -> str:
+    if lower is None:
+        return "-"
+    return f"{lower}-{upper}d" if upper is not None else f">{lower}d"
 
 
 @dataclass(frozen=True)
@@ -83,12 +105,17 @@ def velocity(f: ReportFilter = EVERYTHING, *, now: datetime | None = None) -> Ve
         MilestoneVelocity(
             m,
             sum(reach.get(m, {}).values()),
-            histogram_percentile(reach.get(m, {}), 0.5),
-            histogram_percentile(reach.get(m, {}), 0.8),
+            *_days(reach.get(m, {}), 0.5),
+            *_days(reach.get(m, {}), 0.8),
         )
         for m in MILESTONES
     )
     return VelocityReport(now, f, tuple(stages), milestones)
+
+
+def _days(hist: dict[int, int], q: float) -> tuple[int | None, int | None]:
+    edge = histogram_percentile(hist, q)
+    return (None, None) if edge is None else (edge, reach_upper(edge))
 
 
 def _pct(hist: dict[int, int], q: float) -> tuple[int | None, int | None, str]:

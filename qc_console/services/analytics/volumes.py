@@ -63,6 +63,7 @@ def volumes(f: ReportFilter = EVERYTHING, *, now: datetime | None = None) -> Vol
     with session():
         scope = resolve(f, Names())
         rows = read_facts(scope, ["in", "out", "xin", "xout"], all_weeks=True, b="drop")
+        axis = week_axis(scope, [r for r in rows if r.metric == "in"], now)
     entered: dict[tuple[str, date], int] = defaultdict(int)
     net: dict[tuple[str, date], int] = defaultdict(int)
     for r in rows:
@@ -70,7 +71,6 @@ def volumes(f: ReportFilter = EVERYTHING, *, now: datetime | None = None) -> Vol
         net[(r.a, r.week)] += sign * r.n
         if r.metric == "in":
             entered[(r.a, r.week)] += r.n
-    axis = week_axis(scope, [r for r in rows if r.metric == "in"], now)
     stages = []
     for stage in STAGE_ORDER:
         stock = sum(n for (s, w), n in net.items() if s == stage and axis and w < axis[0])

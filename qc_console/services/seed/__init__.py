@@ -22,15 +22,17 @@ from qc_console.services._rows import utcnow
 from qc_console.services.seed import writer
 from qc_console.services.seed.clock import WEEK, to_datetime, to_seconds
 from qc_console.services.seed.data import sample_data
-from qc_console.services.seed.layout import PLANTED, WEEKS
+from qc_console.services.seed.layout import BLACK_HOLES, PLANTED, WEEKS, build_layout
 from qc_console.services.seed.plan import Chunk, Ids, Planner
 
-__all__ = ["PLANTED", "SeedReport", "seed_demo"]
+__all__ = ["PLANTED", "SeedReport", "planted_black_holes", "seed_demo"]
 
-MIN_LEADS = 100
+MIN_LEADS = 50
 BIG = 50_000
 """From this many leads on, plan chunks in worker processes and build the secondary indexes
 after the load instead of during it."""
+DROP_INDEXES = False
+WORKERS = 2
 IN_FLIGHT = 4
 """Chunks planned ahead of the writer (bounds memory: a chunk is ~100k rows)."""
 
@@ -73,7 +75,7 @@ def seed_demo(*, leads: int = 3000, seed: int = 7, now: datetime | None = None) 
         leads=leads, seed=seed, now=now_s, data=data, ids=Ids(reps, campaigns, first_lead)
     )
     first = bases
-    with writer.bulk_load(drop_indexes=leads >= BIG):
+    with writer.bulk_load(drop_indexes=DROP_INDEXES):
         for chunk in _planned(planner, parallel=leads >= BIG):
             with db.atomic():
                 bases = writer.insert_chunk(chunk, bases)
@@ -86,6 +88,16 @@ def seed_demo(*, leads: int = 3000, seed: int = 7, now: datetime | None = None) 
         events=bases.event - first.event,
         seconds=round(time.perf_counter() - started, 3),
     )
+
+
+def planted_black_holes(
+    *, leads: int = 3000, seed: int = 7, now: datetime, first_lead: int = 1
+) -> dict[int, str]:
+    """Lead id → kind of the black holes `seed_demo` plants (see layout.BLACK_HOLES): open
+    qualified leads without a next action, raw leads left in the pool for months, and
+    hand-offs sales never answered."""
+    lay = build_layout(leads, seed, to_seconds(now), sample_data())
+    return {first_lead + i: k for i, k in sorted(lay.special.items()) if k in BLACK_HOLES}
 
 
 _PLANNER: Planner | None = None
@@ -101,7 +113,7 @@ def _planned(planner: Planner, *, parallel: bool) -> Iterator[Chunk]:
     """The plan's chunks in order; big plans are made by worker processes (one per CPU)
     while this process writes: planning is pure Python and as costly as writing."""
     global _PLANNER
-    workers = min(os.cpu_count() or 1, 4)
+    workers = min(os.cpu_count() or 1, WORKERS)
     if not parallel or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield from (planner.chunk(c) for c in range(planner.chunks))
         return

@@ -204,7 +204,9 @@ def build_layout(n: int, seed: int, now: int, data: SampleData) -> Layout:
     rng = random.Random(f"layout:{seed}")
     current = week_start(now)
     first_week = current - (WEEKS - 1) * WEEK
-    tail = max(6, n // 2000)
+    # The special cases grow like sqrt(n): a 1M-lead benchmark should not open every queue
+    # with hundreds of pool breaches.
+    tail = max(6, math.isqrt(n) // 4)
     regular_end = now - TAIL_HOURS * HOUR - MINUTE
     logs, shows = _log_weights(data, first_week, rng)
     weights = [math.exp(x) for x in logs]
@@ -237,8 +239,8 @@ def build_layout(n: int, seed: int, now: int, data: SampleData) -> Layout:
     for i in hostile:
         if i >= 0:
             special[i] = HOSTILE
-    few = max(2, n // 1500)
-    pick(max(2, n // 1000), week_range(WEEKS - 3, WEEKS - 1), DIRECT_QUALIFIED)
+    few = max(2, math.isqrt(n) // 20)
+    pick(max(2, math.isqrt(n) // 15), week_range(WEEKS - 3, WEEKS - 1), DIRECT_QUALIFIED)
     pick(few, week_range(WEEKS - 30, WEEKS - 3), BH_NO_NEXT)
     pick(few, week_range(WEEKS - 26, WEEKS - 4), BH_OLD_POOL)
 

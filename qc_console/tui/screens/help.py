@@ -19,11 +19,12 @@ NOTES = (
     "Dimmed keys are not legal for the lead under the cursor: press one to hear why.\n"
     "Sorting (s / S) reorders the rows already loaded, in memory; the queue's own order is by "
     "priority (‼ SLA breach, ! overdue, • due today, ↺ resurfaced).\n"
-    'Keys can be changed in keymap.toml: [keymap] "queue.qualify" = "Q".'
+    "Keys can be changed in keymap.toml by their ids (in italics on a wide screen): "
+    '[keymap] "queue.qualify" = "Q".'
 )
 
 
-def help_body(entries: list[KeyEntry]) -> Group:
+def help_body(entries: list[KeyEntry], *, show_ids: bool = True) -> Group:
     parts: list[Table | Text] = []
     for group in GROUPS:
         rows = [e for e in entries if e.group == group]
@@ -41,9 +42,14 @@ def help_body(entries: list[KeyEntry]) -> Group:
         table.add_column(no_wrap=True, width=12, style="bold")
         table.add_column(no_wrap=True, width=18)
         table.add_column(ratio=1, style="dim")
+        if show_ids:
+            table.add_column(no_wrap=True, style="dim italic")
         for e in rows:
             style = "" if e.enabled else "dim strike"
-            table.add_row(Text(e.keys), Text(e.description, style=style), Text(e.tooltip))
+            cells = [Text(e.keys), Text(e.description, style=style), Text(e.tooltip)]
+            if show_ids:
+                cells.append(Text(e.binding_id))
+            table.add_row(*cells)
         parts.append(table)
         parts.append(Text(""))
     parts.append(Text(NOTES, style="italic"))
@@ -75,7 +81,8 @@ class HelpScreen(ModalScreen[None]):
         with Vertical():
             yield Static(Text(f"Keys — {self.title_text}   (escape closes)"), id="help-title")
             with VerticalScroll():
-                yield Static(help_body(self.entries), id="help-body")
+                wide = self.app.size.width >= 120  # room for the keymap ids
+                yield Static(help_body(self.entries, show_ids=wide), id="help-body")
 
     def action_close(self) -> None:
         self.dismiss(None)

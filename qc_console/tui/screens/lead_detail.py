@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from qc_console.domain.errors import DomainError
@@ -26,6 +26,7 @@ from qc_console.domain.values import EventView, LeadDetail, LeadView, TouchView
 from qc_console.tui import render
 from qc_console.tui.actions import LeadActionsScreen
 from qc_console.tui.messages import ActionDone, ActionRefused, DetailLoaded, LeadsChanged
+from qc_console.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from qc_console.tui.screens.queue import QueueScreen
@@ -173,7 +174,7 @@ class LeadDetailScreen(LeadActionsScreen):
             id="detail.prev",
         ),
     ]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     def __init__(self, lead_id: int, queue: QueueScreen) -> None:
         super().__init__(id="detail")
@@ -189,7 +190,7 @@ class LeadDetailScreen(LeadActionsScreen):
             with Vertical(id="history"):
                 yield Static(id="touches")
                 yield Static(id="events")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#detail-body").focus()

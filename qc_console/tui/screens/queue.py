@@ -15,7 +15,7 @@ from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, get_current_worker
 
 from qc_console.domain.errors import DomainError
@@ -32,12 +32,15 @@ from qc_console.tui.messages import (
     PageLoaded,
     RowsRefreshed,
 )
+from qc_console.tui.widgets.key_footer import KeyFooter
 from qc_console.tui.widgets.lead_table import SORTABLE, LeadTable, RowContext, sort_key
 from qc_console.tui.widgets.queue_header import VIEW_TABS, HeaderState, QueueHeader
 
 NEAR_END = 8
 """Load the next page when the cursor comes within an eighth of a page (at least this many
 rows) of the last loaded row."""
+RECOUNT_AFTER = 0.4
+"""Seconds of quiet after an action before the header counts are fetched again."""
 MAX_PATCH = 500
 """More changed leads than this in one poll: reload the page instead of patching rows."""
 
@@ -152,6 +155,7 @@ class QueueScreen(LeadActionsScreen):
         self._server_order: dict[int, int] = {}
         self._loading_timer: Timer | None = None
         self._poller: Worker[None] | None = None
+        self._recount_timer: Timer | None = None
 
     # --- layout --------------------------------------------------------------------------
     def compose(self):  # type: ignore[no-untyped-def]
@@ -159,7 +163,7 @@ class QueueScreen(LeadActionsScreen):
         with Container(id="queue-body"):
             yield LeadTable(self.row_context(), id="leads")
             yield Static(Text(EMPTY_QUEUE), id="empty")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> LeadTable:
@@ -176,6 +180,14 @@ class QueueScreen(LeadActionsScreen):
         if self.console.poll_seconds:
             self.set_interval(self.console.poll_seconds, self.poll)
         self.set_interval(60, self.tick)
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Row colours come from the theme: redraw with the new one."""
+        header = self.query_one(QueueHeader)
+        header.palette = self.console.palette()
+        header.refresh()
+        self.tick()
 
     # --- loading -------------------------------------------------------------------------
     def load(self, focus_id: int | None = None) -> None:
@@ -197,12 +209,16 @@ class QueueScreen(LeadActionsScreen):
         try:
             token = backend.change_token()
             page = backend.queue_page(f, 0, self.console.page_size)
+            if worker.is_cancelled:
+                return
+            # The rows first: the counts (several COUNTs) must not hold back the first paint.
+            self.post_message(PageLoaded(generation, f, page, None, token, focus_id))
             counts = backend.queue_counts(f)
         except DomainError as exc:
             self.post_message(ActionRefused("load", exc, ()))
             return
         if not worker.is_cancelled:
-            self.post_message(PageLoaded(generation, f, page, counts, token, focus_id))
+            self.post_message(CountsLoaded(counts))
 
     @work(thread=True, exit_on_error=False, group="more", exclusive=True)
     def _fetch_more(self, f: QueueFilter, generation: int, offset: int) -> None:
@@ -355,10 +371,19 @@ class QueueScreen(LeadActionsScreen):
             self.apply_leads(leads, focus_id=leads[0].id if leads else None)
         else:
             self.apply_leads(leads, advance=True)
-        self._fetch_counts(self.filter)
+        self.recount()
 
     def on_leads_changed(self, message: LeadsChanged) -> None:
         self.apply_leads(message.leads)
+        self.recount()
+
+    def recount(self) -> None:
+        """Refresh the header counts once the rep pauses (not on the path of each key)."""
+        if self._recount_timer is not None:
+            self._recount_timer.stop()
+        self._recount_timer = self.set_timer(RECOUNT_AFTER, self._recount)
+
+    def _recount(self) -> None:
         self._fetch_counts(self.filter)
 
     def apply_leads(
@@ -410,8 +435,9 @@ class QueueScreen(LeadActionsScreen):
         if empty:
             is_default = self.filter == QueueFilter()
             body.update(Text(EMPTY_QUEUE if is_default else EMPTY_VIEW))
-        body.display = empty
-        table.display = not empty
+        if body.display != empty:  # each display change is a layout pass: only when it flips
+            body.display = empty
+            table.display = not empty
         self._show_header()
         self._maybe_load_more()
 

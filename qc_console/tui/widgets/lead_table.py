@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist, RowKey
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist, RowKey
 
 from qc_console.domain.priority import Clock
 from qc_console.domain.settings import Rules
@@ -49,9 +49,9 @@ COLUMNS: tuple[Col, ...] = (
     Col("touches", "Touch", 5),
     Col("last", "Last", 4),
     Col("due", "Due", 12),
-    Col("note", "Next action", 10, flex=2, min_screen=100),
+    Col("note", "Next action", 10, flex=2, min_screen=90),
     Col("in_stage", "In stage", 8, min_screen=128),
-    Col("sla", "Speed", 9, min_screen=90),
+    Col("sla", "Speed", 9, min_screen=104),
 )
 """Every column, in order; narrow terminals drop the ones with a `min_screen`."""
 
@@ -255,8 +255,16 @@ class LeadTable(DataTable[Text]):
             if old.id == lead.id:
                 self.leads[i] = lead
                 break
+        if key not in self.rows:
+            return
+        # `update_cell` repaints the whole table once per cell (it calls `refresh()`); setting
+        # the row's cells and repainting only that row costs one row instead of a screenful.
+        row_key = RowKey(key)
+        values = self._data[row_key]
         for col, w in self._cols:
-            self.update_cell(key, col.key, cell(col.key, lead, self.ctx, w))
+            values[ColumnKey(col.key)] = cell(col.key, lead, self.ctx, w)
+        self._update_count += 1  # the render caches are keyed on it
+        self.refresh_row(self.get_row_index(key))
 
     def drop(self, lead_id: int) -> None:
         """Remove a lead that left the view."""

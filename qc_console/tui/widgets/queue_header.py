@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from qc_console.domain.values import QueueCounts, QueueFilter, QueueView
 from qc_console.tui import render
@@ -106,8 +106,12 @@ def header_text(state: HeaderState, p: Palette = render.DEFAULT_PALETTE, width: 
     return top + Text("\n") + bottom
 
 
-class QueueHeader(Static):
-    """Shows a `HeaderState`; the screen replaces the state, the header redraws."""
+class QueueHeader(Widget):
+    """Shows a `HeaderState`; the screen replaces the state, the header redraws.
+
+    A plain `render()` widget, not a Static: `Static.update` asks for a layout pass, which
+    repaints the whole screen after every action; this repaints two lines.
+    """
 
     DEFAULT_CSS = """
     QueueHeader {
@@ -123,8 +127,9 @@ class QueueHeader(Static):
         self.palette = render.DEFAULT_PALETTE
 
     def show(self, state: HeaderState) -> None:
-        self.state = state
-        self.update(header_text(state, self.palette, self.size.width or 200))
+        if state != self.state:
+            self.state = state
+            self.refresh()
 
-    def on_resize(self) -> None:
-        self.update(header_text(self.state, self.palette, self.size.width or 200))
+    def render(self) -> Text:
+        return header_text(self.state, self.palette, self.content_size.width or 200)
