@@ -58,7 +58,7 @@ def seed(env: Env, leads: int, seed: int) -> None:
         fail(f"demo data is not available: {exc}")
 
 
-def _seed(leads: int, seed: int) -> None:
+def _seed(leads: int, seed: int, *, err: bool = False) -> None:
     """Seed through `services.seed` (raises ImportError while that package does not exist)."""
     from qc_console.services.seed import seed_demo
 
@@ -66,7 +66,8 @@ def _seed(leads: int, seed: int) -> None:
         r = seed_demo(leads=leads, seed=seed)
     click.echo(
         f"seeded {r.leads:,} leads, {r.touches:,} touches, {r.events:,} events, "
-        f"{r.reps} reps, {r.campaigns} campaigns in {r.seconds:.1f} s"
+        f"{r.reps} reps, {r.campaigns} campaigns in {r.seconds:.1f} s",
+        err=err,
     )
 
 
@@ -90,7 +91,7 @@ def demo(env: Env) -> None:
         if not Lead.select().exists():
             click.echo(f"building the demo database {env.db_url} …", err=True)
             try:
-                _seed(3000, 7)
+                _seed(3000, 7, err=True)
             except ImportError as exc:
                 click.echo(f"qc-console: no demo data yet ({exc})", err=True)
         if rep is None and reps.get_rep(DEMO_REP) is None:

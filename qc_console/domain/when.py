@@ -11,6 +11,9 @@ _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _REL = re.compile(r"^\+?(\d{1,4})\s*([hdwm])$")
 DEFAULT_HOUR = time(9, 0)
 """A day without a time means the start of the working day."""
+YEARS = (1900, 9998)
+"""Typed dates must fall in these years: converting year 1 or 9999 between local time and UTC
+overflows (and no follow-up is due then)."""
 
 
 def parse_when(text: str, *, today: date, now_local: datetime | None = None) -> datetime:
@@ -46,6 +49,10 @@ def parse_when(text: str, *, today: date, now_local: datetime | None = None) -> 
             parsed = datetime.strptime(raw, fmt)
         except ValueError:
             continue
+        if not YEARS[0] <= parsed.year <= YEARS[1]:
+            raise BadInput(
+                f"{text.strip()!r} is out of range: use a year from {YEARS[0]} to {YEARS[1]}"
+            )
         return parsed if "%H" in fmt else datetime.combine(parsed.date(), DEFAULT_HOUR)
     if m := re.match(r"^(\d{1,2})/(\d{1,2})$", raw):
         try:

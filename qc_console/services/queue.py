@@ -246,7 +246,9 @@ def _class_rows(
     order, so at 1M leads it sorted every matching row for each page. Each part alone is one
     index range in order; their first rows are merged by a UNION ALL that sorts only those.
     """
-    queries = [Lead.select().where(p).order_by(*order) for p in parts]
+    # `*` rather than 36 named columns: peewee renders SQL in Python, and `_rows` needs no
+    # field objects.
+    queries = [Lead.select(SQL("*")).where(p).order_by(*order) for p in parts]
     if not queries:
         return []
     if len(queries) == 1:
@@ -266,11 +268,15 @@ def _rows(cursor: Any) -> list[dict[str, Any]]:
     field of 100 rows × 36 columns cost more than the query itself (1.8 ms against 0.3 ms at
     1M leads); only the few typed columns need converting."""
     columns = [d[0] for d in cursor.description]
-    convert = [_CONVERTERS.get(c) for c in columns]
-    return [
-        {c: v if f is None or v is None else f(v) for c, f, v in zip(columns, convert, raw)}
-        for raw in cursor.fetchall()
-    ]
+    typed = [(i, c, _CONVERTERS[c]) for i, c in enumerate(columns) if c in _CONVERTERS]
+    out = []
+    for raw in cursor.fetchall():
+        row = dict(zip(columns, raw, strict=True))
+        for i, c, convert in typed:
+            if raw[i] is not None:
+                row[c] = convert(raw[i])
+        out.append(row)
+    return out
 
 
 def _datetime(value: Any) -> datetime:

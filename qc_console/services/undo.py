@@ -11,7 +11,7 @@ from peewee import JOIN, chunked, fn
 
 from qc_console.db.database import db, is_postgres
 from qc_console.db.models import Batch, LeadEvent, Touch
-from qc_console.domain.errors import NothingToUndo, UndoConflict
+from qc_console.domain.errors import NotAllowed, NothingToUndo, UndoConflict
 from qc_console.domain.stages import Stage
 from qc_console.domain.values import UndoResult
 from qc_console.services._apply import Planned, from_json, new_batch, write
@@ -57,6 +57,14 @@ def undo_last(*, actor: str, now: datetime | None = None) -> UndoResult:
         ):
             by_lead[lead_id].append(json.loads(data))
         rows = load_rows(by_lead, lock=True)
+        seen = sum(len(events) for events in by_lead.values())
+        if seen < batch.size or len(rows) < len(by_lead):
+            # Team mode hides leads that left the actor's reach: undoing part of a batch
+            # would be a silent half-undo.
+            raise NotAllowed(
+                f"cannot undo {batch.action}: {batch.size - seen or len(by_lead) - len(rows)} of "
+                "its leads are no longer yours (reassigned since); nothing was undone"
+            )
         changed = _changed_since(batch.id, list(by_lead))
         if changed:
             raise UndoConflict(changed)

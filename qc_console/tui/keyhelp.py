@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from textual.binding import Binding
 from textual.screen import Screen
 
-GROUPS = ("Act on the lead", "Queue", "Move", "Lead detail", "App")
+GROUPS = ("Actions", "Queue", "Move", "Lead detail", "App")
 SKIP_ACTIONS = frozenset(
     {"cursor_left", "cursor_right", "scroll_home", "scroll_end", "page_left", "page_right"}
 )
@@ -62,7 +62,7 @@ def group_of(binding: Binding) -> str:
     if bid.startswith(QUEUE_KEYS):
         return "Queue"
     if bid.startswith("queue."):
-        return "Act on the lead"
+        return "Actions"
     return "App"
 
 

@@ -187,9 +187,9 @@ def test_seed_prints_one_summary_line_and_refuses_a_second_time(qc: QC) -> None:
     if not _seed_ready():
         pytest.skip("qc_console.services.seed.seed_demo does not exist yet")
     qc.ok("init")
-    result = qc.ok("seed", "--leads", "60", "--seed", "3")
-    assert result.stdout.count("\n") == 1 and result.stdout.startswith("seeded 60 leads")
-    again = qc("seed", "--leads", "60")
+    result = qc.ok("seed", "--leads", "120", "--seed", "3")
+    assert result.stdout.count("\n") == 1 and result.stdout.startswith("seeded 120 leads")
+    again = qc("seed", "--leads", "120")
     assert again.exit_code == 2 and again.stderr.count("\n") == 1
 
 

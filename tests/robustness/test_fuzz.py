@@ -16,7 +16,7 @@ from typing import Any
 import click
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from qc_console.cli import cli
@@ -137,8 +137,8 @@ def test_a_date_prompt_gives_a_storable_time_or_says_why(text: str, today: date,
 # --- command lines -----------------------------------------------------------------------
 
 PEOPLE = [("ann", "rep"), ("bob", "rep"), ("sue", "supervisor"), ("sam", "sales")]
-NOT_HEADLESS = {"run", "demo"}
-"""Commands that open the full-screen console: not for a CliRunner."""
+NOT_HEADLESS = {"run", "demo", "serve"}
+"""Commands that open the full-screen console or serve it: not for a CliRunner."""
 
 
 def leaf_commands(
@@ -191,55 +191,68 @@ def center(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
 
 TEXT_VALUES: dict[str, list[str]] = {
-    "ids_text": ["1", "1,2,3", "2-5", "1-999999", "0", "7", "99", "3-1", "1,,2", "x"],
+    "ids_text": ["1", "2", "1,2,3", "2-5", "1-6", "0", "7", "99", "3-1", "1,,2", "1-99999999"],
     "filter_text": ["stage=raw", "owner=*", "owner=ann pool=no", 'text="p1"', "overdue",
-                    "stage=nope", "rating=", "ids=1-3", "view=new due=today", "'"],
+                    "stage=nope", "rating=", "ids=1-3", "view=new due=today", "'", ""],
     "when": ["+3d", "tomorrow", "mon", "2026-12-01", "2026-12-01 14:30", "0001-01-01",
-             "9999-12-31 23:59", "yesterday", "+99999d", ""],
+             "9999-12-31 23:59", "yesterday", "+9999m", "", "2020-01-01"],
     "person": ["ann", "bob", "sue", "sam", "pool", "ANN", "nobody", "", " "],
     "word": ["why", "", " ", "[bold]x[/]", "=cmd|' /C calc'!A0", "ünïcødé", "a" * 300],
 }  # fmt: skip
 KIND = {"ids_text": "ids_text", "filter_text": "filter_text", "due": "when", "until": "when",
         "start": "when", "end": "when", "to": "person", "owner": "person", "name": "person",
         "_rep": "person"}  # fmt: skip
+NUMBERS = ["0", "1", "-1", "2", "3", "50", "1e3", "nan", "inf", "100000000000000000000"]
 
 
 def values_for(param: click.Parameter, files: list[str], urls: list[str]) -> st.SearchStrategy[str]:
+    """Values that make sense for the parameter, and now and then anything at all."""
     t = param.type
+    good: st.SearchStrategy[str]
     if param.name == "_db":
-        return st.sampled_from(urls)
-    if isinstance(t, click.Choice):
-        good = st.sampled_from([str(c) for c in t.choices])
-        return st.one_of(good, good.map(str.upper), typed)
-    if isinstance(t, click.types._NumberParamTypeBase):
-        return st.one_of(st.sampled_from(["0", "1", "-1", "2", "50", "1e3", "nan", "inf"]),
-                         st.integers(-10, 5000).map(str), typed)  # fmt: skip
-    if isinstance(t, click.Path | click.File):
-        return st.sampled_from(files)
-    kind = KIND.get(param.name or "", "word")
-    return st.one_of(st.sampled_from(TEXT_VALUES[kind]), typed)
+        good = st.sampled_from(urls)
+    elif isinstance(t, click.Choice):
+        choices = st.sampled_from([str(c) for c in t.choices])
+        good = st.one_of(choices, choices.map(str.upper))
+    elif isinstance(t, click.types._NumberParamTypeBase):
+        good = st.one_of(st.sampled_from(NUMBERS), st.integers(-10, 5000).map(str))
+    elif isinstance(t, click.Path | click.File):
+        good = st.sampled_from(files)
+    else:
+        good = st.sampled_from(TEXT_VALUES[KIND.get(param.name or "", "word")])
+    return st.integers(0, 7).flatmap(lambda n: typed if n == 0 else good)
 
 
 @st.composite
 def command_lines(draw: st.DrawFn, center: dict[str, Any]) -> list[str]:
+    """A real command with its required options (and some optional ones), mostly sensible
+    values, now and then junk."""
     files, urls = center["files"], center["urls"]
     path, cmd = draw(st.sampled_from(list(leaf_commands(cli))))
     argv: list[str] = []
-    if draw(st.booleans()):
+    if draw(st.integers(0, 3)) == 0:
         argv += ["--db", draw(st.sampled_from(urls))]
-    if draw(st.integers(0, 3)):
-        argv += ["--rep", draw(st.sampled_from(TEXT_VALUES["person"]))]
+    if draw(st.integers(0, 5)):
+        argv += ["--rep", draw(st.sampled_from(["ann", "sue", "sam", *TEXT_VALUES["person"]]))]
     argv += list(path)
-    params = [p for p in cmd.params if p.name not in ("help",)]
-    for p in draw(st.lists(st.sampled_from(params), max_size=5)) if params else []:
+    params = [p for p in cmd.params if p.name != "help"]
+    optional = [p for p in params if isinstance(p, click.Option) and not p.required]
+    chosen = [p for p in params if p.required]
+    if {"ids_text", "filter_text"} <= {p.name for p in params}:
+        which = draw(st.sampled_from(["ids_text", "ids_text", "filter_text"]))
+        chosen += [p for p in params if p.name == which]
+    if optional:
+        chosen += draw(st.lists(st.sampled_from(optional), max_size=3))
+    for p in draw(st.permutations(chosen)):
         if isinstance(p, click.Option):
             argv.append(draw(st.sampled_from(p.opts)))
             if not p.is_flag:
                 argv.append(draw(values_for(p, files, urls)))
         else:
             argv.append(draw(values_for(p, files, urls)))
-    junk = st.one_of(typed, st.sampled_from(["--nope", "-x", "--", "--help", "--ids", "1"]))
-    argv += draw(st.lists(junk, max_size=2))
+    if draw(st.integers(0, 5)) == 0:
+        junk = st.one_of(typed, st.sampled_from(["--nope", "-x", "--", "--help", "--ids", "1"]))
+        argv.insert(draw(st.integers(len(path), len(argv))), draw(junk))
     return argv
 
 
@@ -248,13 +261,14 @@ def dump(path: Path) -> list[str]:
         return list(con.iterdump())
 
 
-@settings(FUZZ, max_examples=120)
+@settings(FUZZ, max_examples=400)
 @given(data=st.data())
 def test_any_command_line_answers_in_one_piece(center: dict[str, Any], data: st.DataObject) -> None:
     argv = data.draw(command_lines(center), label="argv")
     before = dump(center["db"])
     result = center["runner"].invoke(cli, ["--db", center["url"], *argv], env=center["env"])
     text = result.output
+    event(f"exit {result.exit_code}")
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception
     )

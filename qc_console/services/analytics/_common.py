@@ -128,6 +128,7 @@ def read_facts(
     all_weeks: bool = False,
     by_week: bool = True,
     b: BMode = "keep",
+    a_in: Sequence[str] | None = None,
 ) -> list[FactRow]:
     """Facts of `metrics` within the scope (and its weeks unless `all_weeks`), grouped by
     `group_by` ('source', 'campaign' or 'rep') when given, per week unless `by_week` is False,

@@ -25,35 +25,29 @@ NOTES = (
 
 
 def help_body(entries: list[KeyEntry], *, show_ids: bool = True) -> Group:
-    parts: list[Table | Text] = []
+    """One table, a heading row per group (so the columns line up across groups)."""
+    table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+    table.add_column(no_wrap=True, width=12, style="bold")
+    table.add_column(no_wrap=True, width=18)
+    table.add_column(ratio=1, style="dim")
+    if show_ids:
+        table.add_column(no_wrap=True, style="dim italic")
+    first = True
     for group in GROUPS:
         rows = [e for e in entries if e.group == group]
         if not rows:
             continue
-        table = Table(
-            title=group,
-            title_justify="left",
-            title_style="bold",
-            box=None,
-            show_header=False,
-            padding=(0, 1),
-            expand=True,
-        )
-        table.add_column(no_wrap=True, width=12, style="bold")
-        table.add_column(no_wrap=True, width=18)
-        table.add_column(ratio=1, style="dim")
-        if show_ids:
-            table.add_column(no_wrap=True, style="dim italic")
+        if not first:
+            table.add_row("")
+        first = False
+        table.add_row(Text(group, style="bold underline"))
         for e in rows:
             style = "" if e.enabled else "dim strike"
             cells = [Text(e.keys), Text(e.description, style=style), Text(e.tooltip)]
             if show_ids:
                 cells.append(Text(e.binding_id))
             table.add_row(*cells)
-        parts.append(table)
-        parts.append(Text(""))
-    parts.append(Text(NOTES, style="italic"))
-    return Group(*parts)
+    return Group(table, Text(""), Text(NOTES, style="italic"))
 
 
 class HelpScreen(ModalScreen[None]):
