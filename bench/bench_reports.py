@@ -13,6 +13,7 @@ qualification inside a transaction that is rolled back, so the database is left 
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import statistics
 import sys
@@ -114,6 +115,7 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="append the section to RESULTS.md")
     ap.add_argument("--note", default="", help="a sentence about the database, for RESULTS.md")
     args = ap.parse_args()
+    load_before = os.getloadavg()[0]
     seeded = not args.db.exists()
     if seeded:
         seed(args.db, args.leads)
@@ -183,7 +185,8 @@ def main() -> None:
         f"{datetime.now():%Y-%m-%d}: {n_leads:,} leads, {n_events:,} events"
         + (" (seeded by the bench itself: no bench/out database was there)" if seeded else "")
         + (f" ({args.note})" if args.note else "")
-        + ". SQLite, 2 cores. Median of "
+        + f". SQLite, 2 cores shared with other work (load average {load_before:.1f} at the "
+        f"start, {os.getloadavg()[0]:.1f} at the end). Median of "
         f"{args.runs} runs, each report as `qc-console report` computes it (rollup refresh "
         "check included). Floor: the raw GROUP BY a report without rollups would need, in "
         "sqlite3 (events: stage entries per week over `lead_event`; aging: open leads per owner "

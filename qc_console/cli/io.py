@@ -209,8 +209,11 @@ def export(
         else:
             # Excel opens a UTF-8 CSV correctly only with a BOM; Salesforce accepts either.
             encoding = "utf-8-sig" if fmt != "jsonl" else "utf-8"
-            with output.open("w", newline="" if fmt != "jsonl" else None,
-                             encoding=encoding) as fh:  # fmt: skip
+            try:
+                fh = output.open("w", newline="" if fmt != "jsonl" else None, encoding=encoding)
+            except OSError as exc:  # a directory, a missing folder, no permission
+                fail(f"cannot write {output}: {exc.strerror or exc}", code=2)
+            with fh:
                 count = _export(fh, fmt, f)
     _say(f"exported {count} lead(s)" + (f" to {output}" if output else ""))
 

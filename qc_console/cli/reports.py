@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from qc_console.cli._common import Env, friendly, pass_env
+from qc_console.cli._common import Env, fail, friendly, pass_env
 from qc_console.cli.report_format import emit, render_table
 from qc_console.domain.errors import BadInput
 from qc_console.domain.metrics import REACH_EDGES_DAYS, iso_label, sparkline
@@ -398,7 +398,10 @@ def digest_cmd(env: Env, week: str | None, out: Path | None, **kw: Any) -> None:
     if out is None:
         click.echo(d.markdown, nl=False)
         return
-    out.write_text(d.markdown, encoding="utf-8")
+    try:
+        out.write_text(d.markdown, encoding="utf-8")
+    except OSError as exc:  # a directory, a missing folder, no permission
+        fail(f"cannot write {out}: {exc.strerror or exc}", code=2)
     click.echo(f"wrote {out} ({iso_label(d.week)})")
 
 

@@ -146,7 +146,10 @@ class AnalyticsRollup(BaseModel):
 
     class Meta:
         table_name = "analytics_rollup"
-        indexes = ((("dim", "dim_value", "metric", "week", "a", "b"), True),)
+        indexes = (
+            (("dim", "dim_value", "metric", "week", "a", "b"), True),
+            (("dim", "metric", "a", "dim_value", "week", "b"), False),
+        )
 
 
 class AnalyticsState(BaseModel):

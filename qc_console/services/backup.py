@@ -13,7 +13,8 @@ def backup_to(path: Path) -> Path:
     """Copy the SQLite database to `path` with SQLite's online backup (safe while in use).
 
     Raises:
-        BadInput: on PostgreSQL (use pg_dump) or when `path` already exists.
+        BadInput: on PostgreSQL (use pg_dump), when `path` already exists or cannot be
+            written.
     """
     if is_postgres():
         raise BadInput(
@@ -22,11 +23,16 @@ def backup_to(path: Path) -> Path:
     path = path.expanduser()
     if path.exists():
         raise BadInput(f"{path} already exists; choose a new file")
-    path.parent.mkdir(parents=True, exist_ok=True)
     source = db.connection()
-    target = sqlite3.connect(path)
     try:
-        source.backup(target)
-    finally:
-        target.close()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        target = sqlite3.connect(path)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    except (OSError, sqlite3.Error) as exc:  # a folder that cannot be made, no permission …
+        if path.is_file():
+            path.unlink()  # a partial copy is no backup
+        raise BadInput(f"cannot write a backup to {path}: {exc}") from None
     return path

@@ -344,7 +344,7 @@ class LeadActionsScreen(Screen[Any]):
 
     def _painted(self, message: ActionDone) -> None:
         self.console.mark("action.painted", message.action)
-        self.notify(message.result.message, markup=False)
+        self.console.toast(message.result.message)
 
     def on_action_refused(self, message: ActionRefused) -> None:
         self.busy = False

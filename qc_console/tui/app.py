@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 
 from qc_console.domain.priority import Clock
@@ -17,6 +18,9 @@ from qc_console.tui import render
 from qc_console.tui.backend import Backend
 from qc_console.tui.commands import ConsoleCommands
 from qc_console.tui.keymap import check_keymap, default_keymap_path, load_keymap
+
+ACTION_TOAST_SECONDS = 4.0
+"""How long the toast after an action stays (the next action replaces it sooner)."""
 
 TimingHook = Callable[[str, str, float], None]
 """Called with (event, detail, perf_counter()) at points the benchmark measures."""
@@ -80,6 +84,7 @@ class QCConsoleApp(App[None]):
         self.actor_name = backend.actor
         self.keymap_problems: list[str] = []
         self._palette: tuple[str, render.Palette] | None = None
+        self._last_toast: Notification | None = None
         if theme:
             try:
                 self.theme = theme
@@ -105,6 +110,20 @@ class QCConsoleApp(App[None]):
         if self._palette is None or self._palette[0] != self.theme:
             self._palette = (self.theme, render.Palette.from_variables(self.get_css_variables()))
         return self._palette[1]
+
+    def toast(self, message: str) -> None:
+        """Say what an action did (literal text), replacing the previous action's toast.
+
+        Working the queue means a toast per key; stacked, they would cover the rows and every
+        new one re-mounts the whole stack. Warnings and errors still go through `notify`.
+        """
+        last = self._last_toast
+        if last is not None and last in self._notifications:
+            # Textual has no public way to withdraw one notification.
+            self._unnotify(last, refresh=False)
+        toast = Notification(message, "", "information", ACTION_TOAST_SECONDS, markup=False)
+        self._last_toast = toast
+        self.post_message(Notify(toast))
 
     def mark(self, event: str, detail: str = "") -> None:
         """Report a timing point to the benchmark's hook (no-op otherwise)."""

@@ -98,3 +98,20 @@ def test_filters_and_bad_cells(queue: Queue) -> None:
     assert aging(ReportFilter(source="referral"), now=NOW).rows[0].counts["1-3d"] == 0
     with pytest.raises(BadInput, match="no aging column"):
         aging_cell_ids("ann", "2-5d", now=NOW)
+
+
+def test_black_holes_count_lost_leads(queue: Queue) -> None:
+    from qc_console.services.analytics.aging import black_holes
+
+    pool, idle, late = black_holes(now=NOW)
+    assert (pool.leads, pool.oldest) == (1, NOW - timedelta(days=40))
+    assert idle.leads == 0
+    assert late.leads == 1
+    d.set_next_action(queue.overdue, due=NOW, actor="ann", now=NOW)  # still has one
+    d.incubate(queue.overdue, actor="ann", days=10, now=NOW)
+    assert black_holes(now=NOW)[1].leads == 0  # incubating with a resurface date is not lost
+    assert black_holes(ReportFilter(source="referral"), now=NOW)[0].leads == 0
+    dnc = NewLead(email="dnc@x.com", do_not_contact=True)  # created without a next action
+    leads.create_lead(dnc, actor="bob", now=NOW - timedelta(days=3))
+    idle = black_holes(now=NOW)[1]
+    assert (idle.leads, idle.oldest) == (1, NOW - timedelta(days=3))

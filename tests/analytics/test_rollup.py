@@ -55,10 +55,11 @@ def test_rollup_and_in_memory_replay_read_the_same_facts(people: str) -> None:
         _Shape(metrics, None, None, True, "keep"),
         _Shape(metrics, W2, W4, False, 8),
         _Shape(metrics, None, W2, True, "drop"),
+        _Shape(metrics, None, None, False, "drop", ("accepted", "won")),
     ]
     scopes = (Scope(), Scope(source="trade_show"), Scope(rep_id=2), Scope(campaign_id=1))
     for shape in shapes:
-        kw = {"by_week": shape.by_week, "b": shape.b}
+        kw = {"by_week": shape.by_week, "b": shape.b, "a_in": shape.a_in}
         for scope in scopes:
             scope = replace(scope, first_week=shape.first, last_week=shape.last)
             from_rollup = sorted(map(astuple, read_facts(scope, metrics, **kw)))

@@ -1,13 +1,13 @@
 """Eight processes work one database at once (six QC reps, a supervisor doing bulk reassigns,
 a sales rep) for a few seconds, on SQLite and on PostgreSQL; then nothing may be lost, doubled
-or hidden. The workload and the checks are bench/bench_concurrency.py's (which runs it for a
-minute and reports actions/s)."""
+or hidden (team.py is the workload, proof.py the checks; bench/bench_concurrency.py runs the
+same for a minute and reports actions/s)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench.bench_concurrency import prove
+from tests.robustness.proof import prove
 
 SECONDS = 3.0
 LEADS = 150

@@ -18,7 +18,7 @@ from qc_console.db.models import Batch, Campaign, Lead, LeadEvent, Rep, Touch
 from qc_console.domain.codes import Source
 from qc_console.domain.errors import BadInput
 from qc_console.domain.stages import QC_OPEN, Rating, Stage, can_move
-from qc_console.domain.values import NewLead, QueueFilter
+from qc_console.domain.values import NewLead, QueueFilter, QueueView
 from qc_console.services import dispositions, leads, queue, sales, touches
 from qc_console.services import seed as seeding
 from qc_console.services.facade import open_backend
@@ -327,3 +327,30 @@ def test_the_planted_lags_and_elasticities_are_recovered(tmp_path: Path) -> None
         assert best == lag
         assert fits[lag][0] == pytest.approx(elasticity, rel=0.10)
         assert fits[lag][1] > 0.9
+
+
+@pytest.mark.parametrize(
+    ("actor", "f"),
+    [
+        ("demo", QueueFilter()),
+        ("demo", QueueFilter(stages=(Stage.QUALIFIED, Stage.INCUBATING))),
+        ("demo", QueueFilter(view=QueueView.NEW)),
+        ("demo", QueueFilter(view=QueueView.DUE, include_pool=False)),
+        ("maya", QueueFilter(ratings=(Rating.HIGH, Rating.MEDIUM))),
+        ("demo", QueueFilter(text="e")),
+        ("grace", QueueFilter(owner=queue.ALL)),
+        ("nora", QueueFilter()),
+    ],
+)
+def test_queue_pages_follow_the_queue_order(seeded: str, actor: str, f: QueueFilter) -> None:
+    """Pages (one UNION ALL of index ranges per class) walk the same order as the plain
+    per-class queries of `queue_ids`."""
+    everything = queue.queue_ids(f, actor=actor, now=NOW)
+    paged: list[int] = []
+    while True:
+        page = queue.queue_page(f, actor=actor, offset=len(paged), limit=7, now=NOW)
+        paged += [v.id for v in page.rows]
+        if not page.has_more:
+            break
+    assert paged == everything and len(set(paged)) == len(paged)
+    assert everything

@@ -48,6 +48,8 @@ async def test_qualify_high_patches_the_row_and_moves_on(queue: Queue, keymap_fi
         got = lead(queue["breach"])
         assert (got.stage, got.rating) == ("qualified", "high")
         assert "qualified/high" in row_text(app, queue["breach"])
+        shown = [line for line in screen_text(app).splitlines() if "Dana Ortiz" in line]
+        assert len(shown) == 1 and "qualified/high" in shown[0]  # repainted, not a stale cache
         assert t.row_count == rows and t.cursor_row == 1  # patched in place, cursor on the next
         assert any("→ qualified (high)" in m for m in toasts(app))
 

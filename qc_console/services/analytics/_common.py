@@ -132,8 +132,9 @@ def read_facts(
 ) -> list[FactRow]:
     """Facts of `metrics` within the scope (and its weeks unless `all_weeks`), grouped by
     `group_by` ('source', 'campaign' or 'rep') when given, per week unless `by_week` is False,
-    summed in SQL so a report reads only the rows it shows."""
-    shape = _Shape(metrics, None if all_weeks else scope.first_week, scope.last_week, by_week, b)
+    summed in SQL so a report reads only the rows it shows; `a_in` keeps only those `a`."""
+    first = None if all_weeks else scope.first_week
+    shape = _Shape(metrics, first, scope.last_week, by_week, b, tuple(a_in or ()))
     dims = scope.dims
     if group_by is None and len(dims) <= 1:
         dim, value = dims[0] if dims else ("*", "")
@@ -150,6 +151,7 @@ class _Shape:
     last: date | None
     by_week: bool
     b: BMode
+    a_in: tuple[str, ...] = ()
 
     def b_of(self, value: int) -> int:
         if self.b == "keep":
@@ -179,6 +181,8 @@ def _from_rollup(
     )
     if value is not None:
         query = query.where(r.dim_value == value)
+    if shape.a_in:
+        query = query.where(r.a.in_(list(shape.a_in)))
     if shape.first is not None:
         query = query.where(r.week >= shape.first)
     if shape.last is not None:
@@ -212,6 +216,8 @@ def _from_memory(scope: Scope, shape: _Shape, group_by: str | None) -> list[Fact
     for key, n in facts.n.items():
         metric, week, source, cid, rep, a, b = key
         if metric not in wanted or (metric in _rollup.REP_ONLY and not rep_involved):
+            continue
+        if shape.a_in and a not in shape.a_in:
             continue
         if scope.rep_id is not None and rep != scope.rep_id:
             continue

@@ -78,10 +78,10 @@ class LeadInfo:
 
 Event = tuple[int, datetime, str, str | None, str | None, int, int, str | None]
 """(id, at, kind, from_stage, to_stage, actor id or 0, batch id or 0, data or None).
-`data` is only loaded when it can matter (owner or amount changes, undo)."""
+`data` is only loaded when it can matter (owner or amount changes)."""
 
 DATA_NEEDED_SQL = (
-    "CASE WHEN kind IN ('accept', 'outcome', 'undo') OR data LIKE '%\"owner_id\"%' "
+    "CASE WHEN kind IN ('accept', 'outcome') OR data LIKE '%\"owner_id\"%' "
     "THEN data ELSE NULL END"
 )
 """SQL that ships an event's JSON only when the replay reads it (most events never need it)."""

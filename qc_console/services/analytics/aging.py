@@ -23,7 +23,7 @@ from qc_console.db.models import Lead, Rep
 from qc_console.domain.codes import Role
 from qc_console.domain.errors import BadInput
 from qc_console.domain.settings import DEFAULT_RULES, Rules
-from qc_console.domain.stages import OPEN, Stage
+from qc_console.domain.stages import OPEN, QC_OPEN, Stage
 from qc_console.domain.when import add_business_days
 from qc_console.services._rows import Names
 from qc_console.services.analytics._common import (
@@ -37,6 +37,7 @@ from qc_console.services.analytics._common import (
 
 METRICS = ("overdue", "untouched_past_sla", "handoffs_past_sla")
 _OPEN = [s.value for s in OPEN]
+_QC_OPEN = [s.value for s in QC_OPEN]
 _WORKING = [Stage.RAW.value, Stage.QUALIFIED.value]
 
 
@@ -234,3 +235,52 @@ def late_handoffs(base: Any, now: datetime, rules: Rules) -> list[tuple[int, int
         & (Lead.stage_entered_at < now - timedelta(days=days))
     )
     return [(lid, owner) for lid, owner, at in query.tuples() if add_business_days(at, days) < now]
+
+
+@dataclass(frozen=True)
+class BlackHole:
+    """Open leads lost in one way: how many, and since when the oldest stands there."""
+
+    what: str
+    leads: int
+    oldest: datetime | None
+
+
+def black_holes(
+    f: ReportFilter = EVERYTHING, *, now: datetime | None = None, rules: Rules = DEFAULT_RULES
+) -> tuple[BlackHole, ...]:
+    """Open leads with no owner, with no next action and no resurface date, and hand-offs
+    sales has not taken within the SLA (issue 4's black holes)."""
+    now = now_or(now)
+    # Two plain conditions (no OR), so each query walks one (owner, stage, …) index.
+    stalled = (
+        Lead.stage.in_(_WORKING) & Lead.next_action_due.is_null(),
+        (Lead.stage == Stage.INCUBATING.value) & Lead.resurface_on.is_null(),
+    )
+    with session():
+        names = Names()
+        scope = resolve(f, names)
+        base = Lead.stage.in_(_OPEN) & lead_scope(scope)
+        where = lead_scope(scope)
+        pool = _lost(where & Lead.owner.is_null() & Lead.stage.in_(_QC_OPEN))
+        if scope.source is None and scope.campaign_id is None:
+            owners = [scope.rep_id] if scope.rep_id is not None else [*names.reps, 0]
+            parts = [_lost(_owner_is(o) & cond) for o in owners for cond in stalled]
+        else:
+            parts = [_lost(where & cond) for cond in stalled]
+        idle = (sum(n for n, _ in parts), min((t for _, t in parts if t), default=None))
+        late = late_handoffs(base, now, rules)
+    return (
+        BlackHole("no owner (in the pool)", *pool),
+        BlackHole("no next action and no resurface date", *idle),
+        BlackHole("hand-offs sales has not accepted within the SLA", len(late), None),
+    )
+
+
+def _lost(cond: Any) -> tuple[int, datetime | None]:
+    n, oldest = (
+        Lead.select(fn.COUNT(Lead.id), fn.MIN(Lead.stage_entered_at)).where(cond).tuples()[0]
+    )
+    if oldest is not None and not isinstance(oldest, datetime):
+        oldest = datetime.fromisoformat(str(oldest))
+    return int(n), oldest

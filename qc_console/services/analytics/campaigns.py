@@ -61,7 +61,14 @@ def campaigns_report(
     fresh()
     with session():
         scope = resolve(f, Names())
-        facts = read_facts(scope, ["cohort", "reach"], group_by="campaign", by_week=False, b="drop")
+        facts = read_facts(
+            scope,
+            ["cohort", "reach"],
+            group_by="campaign",
+            by_week=False,
+            b="drop",
+            a_in=("", "qualified", "handed_off", "won"),
+        )
         known = list(Campaign.select(Campaign.id, Campaign.name, Campaign.source, Campaign.cost))
     sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for r in facts:

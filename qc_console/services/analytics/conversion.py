@@ -88,21 +88,29 @@ def funnels(rows: list[FactRow], key: str = "group") -> dict[str, Funnel]:
 
 
 def conversion(
-    f: ReportFilter = EVERYTHING, *, within_days: int = 30, now: datetime | None = None
+    f: ReportFilter = EVERYTHING,
+    *,
+    within_days: int = 30,
+    breakdowns: bool = True,
+    now: datetime | None = None,
 ) -> ConversionReport:
-    """Cohort conversion, with the totals over the filter's weeks and the splits by source and
-    by campaign."""
+    """Cohort conversion, with the totals over the filter's weeks and (unless `breakdowns` is
+    False) the splits by source and by campaign."""
     if within_days not in REACH_EDGES_DAYS[1:]:
         edges = ", ".join(str(d) for d in REACH_EDGES_DAYS[1:])
         raise BadInput(f"within {within_days} days: use one of {edges}")
     now = now_or(now)
     fresh()
     metrics = ["cohort", "reach"]
+    funnel_only = ("", *FUNNEL)  # cohort rows have a == ""
     with session():
         scope = resolve(f, Names())
-        rows = read_facts(scope, metrics, b=within_days)
-        by_source = read_facts(scope, metrics, group_by="source", by_week=False, b=within_days)
-        by_campaign = read_facts(scope, metrics, group_by="campaign", by_week=False, b=within_days)
+        rows = read_facts(scope, metrics, b=within_days, a_in=funnel_only)
+        splits: dict[str, list[FactRow]] = {"source": [], "campaign": []}
+        for dim in splits if breakdowns else ():
+            splits[dim] = read_facts(
+                scope, metrics, group_by=dim, by_week=False, b=within_days, a_in=funnel_only
+            )
         campaign_names = {
             str(i): n for i, n in Campaign.select(Campaign.id, Campaign.name).tuples()
         }
@@ -112,8 +120,8 @@ def conversion(
         (w, per_week.get(w.isoformat(), Funnel(w.isoformat(), 0, _zeros(), _zeros()))) for w in axis
     )
     total = funnels([FactRow(r.metric, r.week, r.a, r.b, r.n, r.amount) for r in rows])
-    sources = funnels(by_source)
-    campaigns = funnels(by_campaign)
+    sources = funnels(splits["source"])
+    campaigns = funnels(splits["campaign"])
     return ConversionReport(
         generated_at=now,
         filter=f,

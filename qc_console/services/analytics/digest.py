@@ -11,23 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from peewee import fn
-
-from qc_console.db.models import Lead
 from qc_console.domain.metrics import iso_label, pct_change, sparkline, week_of
-from qc_console.domain.settings import DEFAULT_RULES
-from qc_console.domain.stages import QC_OPEN, Stage
-from qc_console.services._rows import Names
 from qc_console.services.analytics._common import (
     EVERYTHING,
     FUNNEL,
     ReportFilter,
-    lead_scope,
     now_or,
-    resolve,
-    session,
 )
-from qc_console.services.analytics.aging import _OPEN, late_handoffs
+from qc_console.services.analytics.aging import black_holes
 from qc_console.services.analytics.campaigns import CampaignRow, campaigns_report
 from qc_console.services.analytics.conversion import conversion
 from qc_console.services.analytics.forecast import forecast
@@ -108,7 +99,7 @@ def _volumes(f: ReportFilter, as_of: datetime) -> list[str]:
 
 
 def _conversion(f: ReportFilter, as_of: datetime) -> list[str]:
-    conv = conversion(f, now=as_of)
+    conv = conversion(f, breakdowns=False, now=as_of)
     t = conv.total
     rows = [
         [s, str(t.reached[s]), _pct_plain(t.rate(s)), _pct_plain(t.rate(s, within=True))]
@@ -208,29 +199,10 @@ def _forecast_section(f: ReportFilter, as_of: datetime) -> list[str]:
 
 
 def _black_holes(f: ReportFilter, now: datetime) -> list[str]:
-    """Open leads nobody owns, or with nothing scheduled, and hand-offs nobody took."""
-    working = [Stage.RAW.value, Stage.QUALIFIED.value]
-    checks = (
-        (
-            "no owner (in the pool)",
-            Lead.stage.in_([s.value for s in QC_OPEN]) & Lead.owner.is_null(),
-        ),
-        (
-            "no next action and no resurface date",
-            (Lead.stage.in_(working) & Lead.next_action_due.is_null())
-            | ((Lead.stage == Stage.INCUBATING.value) & Lead.resurface_on.is_null()),
-        ),
-    )
     md = ["## Black holes", ""]
-    with session():
-        scope = lead_scope(resolve(f, Names()))
-        for label, cond in checks:
-            query = Lead.select(fn.COUNT(Lead.id), fn.MIN(Lead.stage_entered_at))
-            n, oldest = query.where(cond & scope).tuples()[0]
-            since = f", oldest since {str(oldest)[:10]}" if n and oldest else ""
-            md.append(f"- {n} open lead(s) with {label}{since}")
-        late = late_handoffs(Lead.stage.in_(_OPEN) & scope, now, DEFAULT_RULES)
-    md.append(f"- {len(late)} hand-off(s) sales has not accepted within the SLA")
+    for hole in black_holes(f, now=now):
+        since = f", the oldest since {hole.oldest:%Y-%m-%d}" if hole.leads and hole.oldest else ""
+        md.append(f"- {hole.leads} open lead(s): {hole.what}{since}")
     return [*md, ""]
 
 

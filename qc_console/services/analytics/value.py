@@ -60,11 +60,13 @@ def value(f: ReportFilter = EVERYTHING, *, now: datetime | None = None) -> Value
         scope = resolve(f, names)
         campaigns = {str(i): n for i, n in Campaign.select(Campaign.id, Campaign.name).tuples()}
         stock = {
-            dim: read_facts(scope, moves, group_by=dim, all_weeks=True, by_week=False, b="drop")
+            dim: read_facts(
+                scope, moves, group_by=dim, all_weeks=True, by_week=False, b="drop", a_in=PIPELINE
+            )
             for dim in (None, *DIMS)
         }
         wins = {
-            dim: read_facts(scope, ["in"], group_by=dim, by_week=False, b="drop")
+            dim: read_facts(scope, ["in"], group_by=dim, by_week=False, b="drop", a_in=["won"])
             for dim in (None, *DIMS)
         }
 

@@ -29,9 +29,7 @@ __all__ = ["PLANTED", "SeedReport", "planted_black_holes", "seed_demo"]
 
 MIN_LEADS = 50
 BIG = 50_000
-"""From this many leads on, plan chunks in worker processes and build the secondary indexes
-after the load instead of during it."""
-DROP_INDEXES = False
+"""From this many leads on, chunks are planned in worker processes."""
 WORKERS = 2
 IN_FLIGHT = 4
 """Chunks planned ahead of the writer (bounds memory: a chunk is ~100k rows)."""
@@ -75,7 +73,7 @@ def seed_demo(*, leads: int = 3000, seed: int = 7, now: datetime | None = None) 
         leads=leads, seed=seed, now=now_s, data=data, ids=Ids(reps, campaigns, first_lead)
     )
     first = bases
-    with writer.bulk_load(drop_indexes=DROP_INDEXES):
+    with writer.bulk_load():
         for chunk in _planned(planner, parallel=leads >= BIG):
             with db.atomic():
                 bases = writer.insert_chunk(chunk, bases)

@@ -19,7 +19,7 @@ from qc_console.services.seed import layout as L
 from qc_console.services.seed.clock import DAY, MINUTE, Formatter
 from qc_console.services.seed.data import SampleData
 from qc_console.services.seed.dice import Dice
-from qc_console.services.seed.events import History, Row
+from qc_console.services.seed.events import RATING_RANK, History, Row
 from qc_console.services.seed.lifecycle import Life
 from qc_console.services.seed.people import HAND_ENTERED, Identities, weighted
 
@@ -56,6 +56,9 @@ class Ids:
 
 
 class Planner:
+    """The demo's layout (who plays which part) plus what every lead's life needs to know:
+    the people, the campaigns and the clock."""
+
     def __init__(self, *, leads: int, seed: int, now: int, data: SampleData, ids: Ids) -> None:
         self.seed, self.now, self.data, self.ids = seed, now, data, ids
         self.layout = L.build_layout(leads, seed, now, data)
@@ -131,7 +134,7 @@ class Planner:
             "id": lead_id,
             "stage": stage,
             "rating": rating,
-            "rating_rank": {None: 0, "low": 1, "medium": 2, "high": 3}[rating],
+            "rating_rank": RATING_RANK[rating],
             "owner_id": owner,
             "sales_owner_id": None,
             "next_action_due": self.fmt(due) if due is not None else None,
@@ -205,8 +208,3 @@ class Planner:
             row["version"],
         )
 
-
-def planned_weeks(planner: Planner) -> dict[str, list[int]]:
-    """The planted weekly counts by cohort week (for the README and the tests)."""
-    lay = planner.layout
-    return {"raw": list(lay.raw), "qualified": list(lay.qualified), "handed": list(lay.handed)}
