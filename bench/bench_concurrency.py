@@ -99,6 +99,9 @@ def describe(engine: str, v: Verdict, tallies: list[Tally], n_leads: int) -> lis
         f"  conflicts told as StaleLead: {v.stale}; other refusals: {refused};"
         f" raw database errors: {v.raw}; 'locked' seen: {v.locked}",
         f"  events checked: {v.events}; problems: {len(v.problems)}",
+        f"  the 8 processes' own CPU: {v.cpu_seconds:.0f} s"
+        f" = {1000 * v.cpu_seconds / max(v.actions, 1):.1f} ms per action (reads included);"
+        f" load average after: {os.getloadavg()[0]:.1f}",
     ]
     for t in tallies:
         ok = ", ".join(f"{k} {n}" for k, n in sorted(t.ok.items()))

@@ -63,3 +63,20 @@ def people(migrated: str) -> str:
 def backend(people: str) -> ServiceBackend:
     """ann's backend on the migrated database with people."""
     return ServiceBackend("ann")
+
+
+SQLITE_ONLY_DIRS = ("tui", "snapshots", "browser")
+"""UI tests exercise the screens, not the engine (whose suites run on both engines): running
+them on PostgreSQL too would double the slowest part of the suite for no new coverage."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_pg = callspec is not None and callspec.params.get("db_url") == "postgres"
+        in_ui = any(part in SQLITE_ONLY_DIRS for part in item.path.parts)
+        (drop if on_pg and in_ui else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

@@ -32,12 +32,18 @@ def open_database(url: str) -> peewee.Database:
         if path and path != ":memory:":
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         real = connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+        # SQLite's LOWER() and LIKE fold ASCII only: "łukasz" would never find "Łukasz".
+        real.register_function(_lower, "lower", 1, deterministic=True)
     elif url.startswith(("postgresql://", "postgres://", "postgresext://")):
         real = connect(url)  # peewee 4: autocommit outside atomic(), so no aborted sessions
     else:
         raise ValueError(f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql://…")
     db.initialize(real)
     return real
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def close_database() -> None:

@@ -76,3 +76,10 @@ class UndoConflict(DomainError):
 
 class BadInput(DomainError):
     """A value from the user (date, filter, option) that cannot be used."""
+
+
+class Busy(DomainError):
+    """The database stayed locked by another writer past the busy timeout; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("the database is busy with another rep's long action; try again")

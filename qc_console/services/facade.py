@@ -8,9 +8,12 @@ from datetime import datetime
 from functools import wraps
 from typing import Any, ParamSpec, TextIO, TypeVar
 
+from peewee import OperationalError
+
 from qc_console.db.database import db, is_postgres, open_database
 from qc_console.db.schema import migrate, pending
 from qc_console.domain.codes import Role
+from qc_console.domain.errors import Busy
 from qc_console.domain.settings import DEFAULT_RULES, Rules
 from qc_console.domain.values import (
     ActionResult,
@@ -45,8 +48,13 @@ T = TypeVar("T")
 def _connected(method: Callable[P, T]) -> Callable[P, T]:
     @wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        with db.connection_context():
-            return method(*args, **kwargs)
+        try:
+            with db.connection_context():
+                return method(*args, **kwargs)
+        except OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise Busy() from exc
+            raise
 
     return wrapper
 

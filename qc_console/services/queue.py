@@ -102,7 +102,10 @@ def _sales_predicates(c: Clock) -> list[tuple[Priority, Expression, list[Any]]]:
     follow-ups, then the rest."""
     overdue = Lead.next_action_due < c.now
     not_overdue = Lead.next_action_due.is_null() | (Lead.next_action_due >= c.now)
-    today = (Lead.stage == Stage.HANDED_OFF) | (Lead.next_action_due < c.day_end)
+    # NULL-safe: an accepted lead without a follow-up must land in REST, not in neither class.
+    today = (Lead.stage == Stage.HANDED_OFF) | (
+        Lead.next_action_due.is_null(False) & (Lead.next_action_due < c.day_end)
+    )
     return [
         (Priority.OVERDUE, overdue, [Lead.next_action_due, Lead.id]),
         (Priority.DUE_TODAY, not_overdue & today, [Lead.stage_entered_at, Lead.id]),

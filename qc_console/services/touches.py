@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from qc_console.domain.codes import Channel, Outcome
-from qc_console.domain.errors import ActionRefused
+from qc_console.domain.errors import ActionRefused, BadInput
 from qc_console.domain.stages import OPEN, Stage
 from qc_console.domain.values import ActionResult
 from qc_console.services._apply import Planned
 from qc_console.services._rows import Row, label
 from qc_console.services._runner import TOUCH, Ctx, Planner, run
 from qc_console.services.dispositions import _claim
+
+E = TypeVar("E", bound=Enum)
 
 
 def plan_touch(
@@ -69,5 +72,15 @@ def log_touch(
     **kw: Any,
 ) -> ActionResult:
     """Record an attempt to reach the lead, optionally setting the next action with it."""
-    plan = plan_touch(Channel(channel), Outcome(outcome), note, at, next_due, next_note)
+    plan = plan_touch(
+        _enum(Channel, channel), _enum(Outcome, outcome), note, at, next_due, next_note
+    )
     return run("touch", [ids] if isinstance(ids, int) else ids, plan, actor=actor, kind=TOUCH, **kw)
+
+
+def _enum(kind: type[E], value: object) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)  # type: ignore[attr-defined]
+        raise BadInput(f"{kind.__name__.lower()} must be one of {allowed}, not {value!r}") from None

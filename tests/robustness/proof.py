@@ -35,6 +35,8 @@ class Verdict:
     locked: int
     events: int
     seconds: float
+    cpu_seconds: float
+    """The people's own CPU time, all processes together (not the database server's)."""
     p50_ms: float
     p95_ms: float
 
@@ -125,6 +127,7 @@ def verify(url: str, setup: Setup, tallies: list[Tally]) -> Verdict:
         locked=sum(t.locked for t in tallies),
         events=sum(in_db.values()),
         seconds=max((t.seconds for t in tallies), default=0.0),
+        cpu_seconds=sum(t.cpu_seconds for t in tallies),
         p50_ms=1000 * statistics.median(latencies) if latencies else 0.0,
         p95_ms=1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0,
     )

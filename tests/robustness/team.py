@@ -60,6 +60,8 @@ class Tally:
     """(lead, the version this process had read) of every StaleLead."""
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    """This process's own CPU time while acting (the database server's is not in it)."""
 
     def act(self, action: str, call: Callable[[], Any], expected: dict[int, int]) -> Any:
         """Run one write and account for its outcome; returns the result or None."""
@@ -166,19 +168,11 @@ class Person:
         picked = self.rnd.sample(rows, min(len(rows), self.rnd.randint(2, 8)))
         seen, ids = self.expect(picked), [v.id for v in picked]
         due = utcnow() + timedelta(days=2)
+        b, kw = self.b, {"expected": seen, "skip_refused": True}
         calls: list[tuple[str, Callable[[], Any]]] = [
-            (
-                "bulk_touch",
-                lambda: self.b.log_touch(ids, "email", "replied", expected=seen, skip_refused=True),
-            ),  # fmt: skip
-            (
-                "bulk_next_action",
-                lambda: self.b.set_next_action(ids, due, "bulk", expected=seen, skip_refused=True),
-            ),  # fmt: skip
-            (
-                "bulk_qualify",
-                lambda: self.b.qualify(ids, "medium", expected=seen, skip_refused=True),
-            ),  # fmt: skip
+            ("bulk_touch", lambda: b.log_touch(ids, "email", "replied", **kw)),
+            ("bulk_next_action", lambda: b.set_next_action(ids, due, "bulk", **kw)),
+            ("bulk_qualify", lambda: b.qualify(ids, "medium", **kw)),
         ]
         action, call = self.rnd.choice(calls)
         self.tally.act(action, call, seen)
@@ -254,7 +248,7 @@ def worker(
         person = Person(backend, role, random.Random(seed))
         tally = person.tally
         barrier.wait(timeout=120)
-        started = time.monotonic()
+        started, cpu = time.monotonic(), time.process_time()
         end = started + seconds
         while time.monotonic() < end:
             try:
@@ -264,6 +258,7 @@ def worker(
                 if "locked" in str(exc).lower():
                     tally.locked += 1
         tally.seconds = time.monotonic() - started
+        tally.cpu_seconds = time.process_time() - cpu
     except BaseException as exc:  # noqa: BLE001 (reported to the parent, never lost)
         tally.raw.append(f"worker: {type(exc).__name__}: {exc}")
     finally:

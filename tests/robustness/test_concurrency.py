@@ -19,7 +19,7 @@ def test_a_busy_team_loses_nothing_and_sees_no_raw_database_error(db_url: str) -
 
     assert verdict.problems == []
     assert verdict.raw == 0 and verdict.locked == 0, "a raw database error reached a user"
-    assert verdict.events > 0 and verdict.events >= verdict.actions
+    assert verdict.events > 0
     claims = sum(t.ok["claim"] for t in tallies)
     reassigns = sum(t.ok["bulk_reassign"] for t in tallies)
     assert claims > 0 and reassigns > 0, "the workload did not run its mix"

@@ -43,6 +43,8 @@ with db.connection_context():
     ids = queue_ids(QueueFilter(owner="*"), actor="sue", now=now)
 print("ready", len(ids), flush=True)
 action = sys.stdin.readline().strip()
+if not action:
+    sys.exit(0)
 with db.connection_context():
     if action == "incubate":
         dispositions.incubate(ids, actor="sue", days=30, reason="crash test", now=now)
@@ -150,15 +152,22 @@ def test_sigkill_during_a_bulk_action_leaves_before_or_after(base: Path, action:
     paths = [fresh_copy(base, f"killed-{action}-{i}.sqlite") for i in range(KILLS)]
     children = [Child(path) for path in paths]  # all start now; each waits for "go"
     seen: Counter[str] = Counter()
-    for i, (child, path, delay) in enumerate(zip(children, paths, delays, strict=True)):
-        child.wait_ready()
-        deadline = child.go(action) + delay
-        while time.perf_counter() < deadline and child.proc.poll() is None:
-            time.sleep(0.001)  # waiting for the kill point chosen above
-        child.proc.send_signal(signal.SIGKILL)
-        child.proc.communicate(timeout=60)
-        state = dump(path)
-        assert state in (before, after), f"kill {i} after {delay:.3f}s left a partial write"
-        assert integrity_errors(path) == [], f"kill {i} after {delay:.3f}s"
-        seen["before" if state == before else "after"] += 1
-    assert seen["before"] > 0, seen
+    try:
+        for i, (child, path, delay) in enumerate(zip(children, paths, delays, strict=True)):
+            child.wait_ready()
+            deadline = child.go(action) + delay
+            while time.perf_counter() < deadline and child.proc.poll() is None:
+                time.sleep(0.001)  # waiting for the kill point chosen above
+            child.proc.send_signal(signal.SIGKILL)
+            child.proc.communicate(timeout=60)
+            state = dump(path)
+            outcome = "before" if state == before else "after" if state == after else "partial"
+            assert outcome != "partial", f"kill {i} after {delay:.3f}s left a partial write"
+            assert integrity_errors(path) == [], f"kill {i} after {delay:.3f}s"
+            seen[outcome] += 1
+    finally:
+        for child in children:
+            if child.proc.poll() is None:
+                child.proc.kill()
+                child.proc.communicate()
+    assert seen["before"] > 0, seen  # the kills did land before the commit

@@ -71,7 +71,7 @@ def center(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         add = ["--rep", "ann", "add", "--first", f"P{i}", "--last", "L", "--company", "Co"]
         assert qc(*add, "--email", f"p{i}@example.com", "--stage", "raw").exit_code == 0
     files = [str(good_csv), str(junk), str(tmp_path), str(tmp_path / "missing.csv"), "out.csv",
-             "backup.sqlite", "sub/dir/out.jsonl", "", "/nonexistent-dir/x.out"]  # fmt: skip
+             "backup.sqlite", "sub/dir/out.jsonl", "", str(good_csv / "x.out")]  # fmt: skip
     urls = [url, url, url, "nonsense", "mysql://x@y/z", f"sqlite:///{tmp_path}",
             "postgresql://nobody@127.0.0.1:1/none"]  # fmt: skip
     return {"db": db, "url": url, "env": env, "runner": runner, "files": files, "urls": urls}

@@ -9,7 +9,7 @@ from textual.message import Message
 from qc_console.services.facade import ServiceBackend
 from qc_console.tui.messages import PageLoaded, RowsRefreshed
 from tests.tui.factory import Queue
-from tests.tui.helpers import SIZE, make_app, queue_screen, row_text, settle, table
+from tests.tui.helpers import SIZE, make_app, queue_screen, row_text, screen_text, settle, table
 
 
 async def test_a_change_elsewhere_updates_the_row_without_a_key(
@@ -27,15 +27,20 @@ async def test_a_change_elsewhere_updates_the_row_without_a_key(
         assert not [m for m in seen if isinstance(m, RowsRefreshed)]
 
         sue = ServiceBackend("sue")
-        sue.qualify([queue["later"]], "medium")
-        sue.purge([queue["worn"]], "not_a_fit")
         pages_before = len([m for m in seen if isinstance(m, PageLoaded)])
+        sue.qualify([queue["later"]], "medium")
         screen.poll()
         await settle(pilot)
         assert "qualified/med" in row_text(app, queue["later"])
+        shown = [line for line in screen_text(app).splitlines() if "Mia Chen" in line]
+        assert len(shown) == 1 and "qualified/med" in shown[0]  # repainted, not a stale cache
+
+        sue.purge([queue["worn"]], "not_a_fit")
+        screen.poll()
+        await settle(pilot)
         assert not table(app).has_lead(queue["worn"])  # left the view
         refreshed = [m for m in seen if isinstance(m, RowsRefreshed)]
-        assert len(refreshed) == 1 and set(refreshed[0].asked) == {queue["later"], queue["worn"]}
+        assert [set(m.asked) for m in refreshed] == [{queue["later"]}, {queue["worn"]}]
         # rows were patched, not the page reloaded
         assert len([m for m in seen if isinstance(m, PageLoaded)]) == pages_before
 

@@ -209,6 +209,8 @@ class LeadTable(DataTable[Text]):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         cache_key = (
             row_key,
             column_key,
@@ -221,7 +223,7 @@ class LeadTable(DataTable[Text]):
         )
         cached = self._cell_render_cache.get(cache_key)
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cached
         value = self._data[row_key][column_key]
         if not isinstance(value, Text) or "\n" in value.plain:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
@@ -250,6 +252,12 @@ class LeadTable(DataTable[Text]):
         lines = [list(Segment.apply_style(segments, pre_style, post_style))]
         self._cell_render_cache[cache_key] = lines
         return lines
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        # DataTable measures every cell of every new row to size auto-width columns (FACTS.md:
+        # ~12 µs a cell). Ours have fixed widths and one-line rows, so nothing needs measuring:
+        # only the virtual size is recomputed.
+        super()._update_dimensions(())
 
     # --- geometry ------------------------------------------------------------------------
     def on_resize(self) -> None:
@@ -330,9 +338,10 @@ class LeadTable(DataTable[Text]):
         values = self._data[row_key]
         for col, w in self._cols:
             values[ColumnKey(col.key)] = cell(col.key, lead, self.ctx, w)
-        for cache in (self._cell_render_cache, self._row_render_cache):
-            for cache_key in [k for k in cache.keys() if k[0] == row_key]:
-                cache.discard(cache_key)
+        for cell_key in [k for k in self._cell_render_cache.keys() if k[0] == row_key]:
+            self._cell_render_cache.discard(cell_key)
+        for row_cache_key in [k for k in self._row_render_cache.keys() if k[0] == row_key]:
+            self._row_render_cache.discard(row_cache_key)
         self._line_cache.clear()
         self.refresh_row(self.get_row_index(key))
 
