@@ -5,7 +5,7 @@ SQLite (WAL) and on PostgreSQL; then the data must still tell one consistent sto
                                       [--db URL] [--append-results]
 
 The people (six QC reps, a supervisor doing bulk reassigns and resurfaces, a sales rep) are
-tests/robustness/team.py; what they must leave behind is tests/robustness/proof.py (integrity,
+tests/robustness/workload.py; what they must leave behind is tests/robustness/proof.py (integrity,
 unbroken version chains, no double claim, every success an event and every event a success,
 every conflict told as StaleLead, no raw "database is locked"). test_concurrency.py runs the
 same for a few seconds. Without --db the SQLite run uses a file under bench/out/ and the
@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.robustness.proof import Verdict, prove  # noqa: E402
-from tests.robustness.team import Tally  # noqa: E402
+from tests.robustness.workload import Tally  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 PG_BIN = Path(os.environ.get("QC_PG_BINDIR", "/usr/lib/postgresql/15/bin"))
@@ -93,7 +93,7 @@ def sqlite_file(path: Path | None) -> Iterator[str]:
 def describe(engine: str, v: Verdict, tallies: list[Tally], n_leads: int) -> list[str]:
     refused = ", ".join(f"{k} {n}" for k, n in sorted(v.refused.items())) or "none"
     lines = [
-        f"{engine}: {v.actions} actions in {v.seconds:.1f} s = **{v.per_second:.0f} actions/s**"
+        f"{engine}: {v.actions} actions in {v.seconds:.1f} s = {v.per_second:.0f} actions/s"
         f" ({v.attempts} attempts; latency p50 {v.p50_ms:.1f} ms, p95 {v.p95_ms:.1f} ms;"
         f" {n_leads} leads)",
         f"  conflicts told as StaleLead: {v.stale}; other refusals: {refused};"

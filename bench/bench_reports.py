@@ -1,9 +1,10 @@
 """Benchmark every `qc-console report` on a big database against the floor (the raw GROUP BY in
 sqlite3 that a report without rollups would have to run).
 
-    python bench/bench_reports.py bench/out/bench-1m.sqlite [--runs 5] [--verify] [--write]
+    python bench/bench_reports.py [DB] [--runs 5] [--verify] [--write]
 
-A missing database file is seeded first (`--leads`, default 1,000,000, with the demo seed).
+DB defaults to the shared bench/out/bench-1m.sqlite; a missing file is seeded first
+(`--leads`, default 1,000,000, with the demo seed).
 The first run after the migration builds the weekly rollup once (timed separately); every run
 after that folds in only the events since (the incremental refresh is timed on a 1,000-lead bulk
 qualification inside a transaction that is rolled back, so the database is left as it was).
@@ -107,7 +108,7 @@ def incremental(now: datetime) -> tuple[float, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("db", type=Path)
+    ap.add_argument("db", type=Path, nargs="?", default=ROOT / "bench" / "out" / "bench-1m.sqlite")
     ap.add_argument("--leads", type=int, default=1_000_000, help="when seeding a missing file")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--rebuild", action="store_true", help="time a full rollup rebuild")

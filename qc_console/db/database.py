@@ -16,7 +16,7 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 10_000,
     "synchronous": "normal",
-    "cache_size": -64_000,
+    "cache_size": -16_000,  # 16 MB: most of the console's peak memory at 64 MB
 }
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from qc_console.db.database import db
 from qc_console.services.facade import open_backend
-from tests.robustness.team import Setup, Tally, prepare, run_team
+from tests.robustness.workload import Setup, Tally, prepare, run_team
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Eight processes work one database at once (six QC reps, a supervisor doing bulk reassigns,
 a sales rep) for a few seconds, on SQLite and on PostgreSQL; then nothing may be lost, doubled
-or hidden (team.py is the workload, proof.py the checks; bench/bench_concurrency.py runs the
+or hidden (workload.py is the people, proof.py the checks; bench/bench_concurrency.py runs the
 same for a minute and reports actions/s)."""
 
 from __future__ import annotations

@@ -81,8 +81,7 @@ Event = tuple[int, datetime, str, str | None, str | None, int, int, str | None]
 `data` is only loaded when it can matter (owner or amount changes)."""
 
 DATA_NEEDED_SQL = (
-    "CASE WHEN kind IN ('accept', 'outcome') OR data LIKE '%\"owner_id\"%' "
-    "THEN data ELSE NULL END"
+    "CASE WHEN kind IN ('accept', 'outcome') OR data LIKE '%\"owner_id\"%' THEN data ELSE NULL END"
 )
 """SQL that ships an event's JSON only when the replay reads it (most events never need it)."""
 

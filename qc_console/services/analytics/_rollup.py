@@ -224,7 +224,7 @@ def refresh(*, rebuild: bool = False) -> RefreshStats:
                     (since, top),
                 ).fetchall()
             ]
-            leads_total = int(_sql("SELECT COUNT(*) FROM lead").fetchone()[0])
+            leads_total = int(_sql("SELECT MAX(id) FROM lead").fetchone()[0] or 0)  # ≈ count
             full = rebuild or since == 0 or len(dirty) > leads_total // 3
             if full:
                 rows = expand(compute(upto=top))

@@ -30,6 +30,8 @@ __all__ = ["PLANTED", "SeedReport", "planted_black_holes", "seed_demo"]
 MIN_LEADS = 50
 BIG = 50_000
 """From this many leads on, chunks are planned in worker processes."""
+REBUILD_INDEXES_FROM = 100_000
+"""From this many leads on, indexes are built after the load (see `writer.bulk_load`)."""
 WORKERS = 2
 IN_FLIGHT = 4
 """Chunks planned ahead of the writer (bounds memory: a chunk is ~100k rows)."""
@@ -73,7 +75,7 @@ def seed_demo(*, leads: int = 3000, seed: int = 7, now: datetime | None = None) 
         leads=leads, seed=seed, now=now_s, data=data, ids=Ids(reps, campaigns, first_lead)
     )
     first = bases
-    with writer.bulk_load():
+    with writer.bulk_load(rebuild_indexes=leads >= REBUILD_INDEXES_FROM):
         for chunk in _planned(planner, parallel=leads >= BIG):
             with db.atomic():
                 bases = writer.insert_chunk(chunk, bases)

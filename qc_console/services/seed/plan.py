@@ -207,4 +207,3 @@ class Planner:
             row["updated_by_id"],
             row["version"],
         )
-
