@@ -1,12 +1,14 @@
 """Fast raw inserts for the seed (SQLite and PostgreSQL).
 
 peewee's `insert_many` spends ~90% of its time generating SQL (FACTS.md), so rows go in through
-one rendered INSERT per table: `executemany` on SQLite, `execute_values` on PostgreSQL.
+one rendered INSERT per table and `executemany` on SQLite, and through COPY on PostgreSQL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,10 +21,13 @@ from qc_console.db.models import Batch, Campaign, Lead, LeadEvent, Rep, Touch
 from qc_console.services.seed.plan import LEAD_COLUMNS, Chunk
 
 BULK_TABLES = ("lead", "touch", "lead_event", "batch")
-PG_PAGE = 2000
 LOAD_CACHE_KIB = -1_000_000
 """SQLite page cache during a load (1 GB)."""
-EVENT_COLUMNS = ("id", "lead_id", "actor_id", "at", "kind", "from_stage", "to_stage", "data")
+EVENT_COLUMNS = (
+    "id", "lead_id", "actor_id", "at", "kind", "from_stage", "to_stage", "data", "batch_id"
+)  # fmt: skip
+BATCH_COLUMNS = ("id", "actor_id", "at", "action", "size")
+TOUCH_COLUMNS = ("id", "lead_id", "rep_id", "at", "channel", "outcome", "note")
 
 
 @dataclass(frozen=True)
@@ -36,20 +41,8 @@ class Bases:
 
 def insert_chunk(chunk: Chunk, bases: Bases) -> Bases:
     """Insert one chunk of the plan, its local ids moved to `bases`; returns the next bases.
-
-    The offsets are applied in SQL (`? + base`), and a touch event's data is joined there
-    around its touch id, so no row is rebuilt in Python. Runs in the caller's transaction.
-    """
-    t, e, b = f"{{}} + {bases.touch}", f"{{}} + {bases.event}", f"{{}} + {bases.batch}"
-    _insert("lead", LEAD_COLUMNS, ["{}"] * len(LEAD_COLUMNS), chunk.leads)
-    _insert("batch", ("id", "actor_id", "at", "action", "size"), [b] + ["{}"] * 4, chunk.batches)
-    touch_columns = ("id", "lead_id", "rep_id", "at", "channel", "outcome", "note")
-    _insert("touch", touch_columns, [t] + ["{}"] * 6, chunk.touches)
-    columns = (*EVENT_COLUMNS, "batch_id")
-    plain = [e] + ["{}"] * 6
-    _insert("lead_event", columns, [*plain, "{}", b], chunk.events)
-    joined = f"{{}} || CAST(({t}) AS TEXT) || {{}}"
-    _insert("lead_event", columns, [*plain, joined, b], chunk.touch_events)
+    Runs in the caller's transaction."""
+    (_copy_chunk if is_postgres() else _insert_chunk)(chunk, bases)
     return Bases(
         bases.touch + len(chunk.touches),
         bases.event + len(chunk.batches),
@@ -57,23 +50,62 @@ def insert_chunk(chunk: Chunk, bases: Bases) -> Bases:
     )
 
 
-def _insert(
+def _insert_chunk(chunk: Chunk, bases: Bases) -> None:
+    """SQLite: `executemany`, with the offsets applied in SQL (`? + base`) and a touch event's
+    data joined there around its touch id, so no row is rebuilt in Python."""
+    t, e, b = f"? + {bases.touch}", f"? + {bases.event}", f"? + {bases.batch}"
+    _executemany("lead", LEAD_COLUMNS, ["?"] * len(LEAD_COLUMNS), chunk.leads)
+    _executemany("batch", BATCH_COLUMNS, [b] + ["?"] * 4, chunk.batches)
+    _executemany("touch", TOUCH_COLUMNS, [t] + ["?"] * 6, chunk.touches)
+    plain = [e] + ["?"] * 6
+    _executemany("lead_event", EVENT_COLUMNS, [*plain, "?", b], chunk.events)
+    joined = f"? || CAST(({t}) AS TEXT) || ?"
+    _executemany("lead_event", EVENT_COLUMNS, [*plain, joined, b], chunk.touch_events)
+
+
+def _executemany(
     table: str, columns: Sequence[str], values: list[str], rows: list[tuple[Any, ...]]
 ) -> None:
-    """`values` holds one SQL expression per column, `{}` standing for a bound parameter."""
-    if not rows:
-        return
-    names = ", ".join(columns)
-    cursor = db.cursor()
-    if is_postgres():
-        from psycopg2.extras import execute_values
+    """`values` holds one SQL expression per column over its `?` parameters."""
+    if rows:
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})"
+        db.cursor().executemany(sql, rows)
 
-        template = "(" + ", ".join(v.replace("{}", "%s") for v in values) + ")"
-        sql = f"INSERT INTO {table} ({names}) VALUES %s"
-        execute_values(cursor, sql, rows, template=template, page_size=PG_PAGE)
-    else:
-        marks = ", ".join(v.replace("{}", "?") for v in values)
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+def _copy_chunk(chunk: Chunk, bases: Bases) -> None:
+    """PostgreSQL: COPY (measured ~2.7× faster than multi-row INSERTs), the offsets and the
+    touch events' data applied while the rows are written out as COPY text."""
+    t, e, b = bases.touch, bases.event, bases.batch
+    _copy("lead", LEAD_COLUMNS, chunk.leads)
+    _copy("batch", BATCH_COLUMNS, ((i + b, *rest) for i, *rest in chunk.batches))
+    _copy("touch", TOUCH_COLUMNS, ((i + t, *rest) for i, *rest in chunk.touches))
+    events = [(i + e, *mid, bid + b) for i, *mid, bid in chunk.events]
+    events += [
+        (i + e, lead, actor, at, kind, fr, to, f"{head}{tid + t}{tail}", bid + b)
+        for i, lead, actor, at, kind, fr, to, head, tid, tail, bid in chunk.touch_events
+    ]
+    _copy("lead_event", EVENT_COLUMNS, events)
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _copy_value(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if value.__class__ is str:
+        if _COPY_SPECIAL.search(value):
+            return _COPY_SPECIAL.sub(lambda m: _COPY_ESCAPES[m.group()], value)
+        return value
+    return str(value)
+
+
+def _copy(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    text = "".join("\t".join(map(_copy_value, row)) + "\n" for row in rows)
+    if text:
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        db.cursor().copy_expert(sql, io.StringIO(text))
 
 
 def first_ids() -> tuple[int, Bases]:
