@@ -22,6 +22,7 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from pydantic_settings import SettingsError as PydanticSettingsError
 
 from qc_console.domain.settings import AgingBucket, Rules
 
@@ -152,6 +153,8 @@ def load_settings(**flags: Any) -> Loaded:
             file_values = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+        except OSError as exc:  # a directory, no permission …
+            raise SettingsError(f"{path}: cannot be read: {exc.strerror or exc}") from None
         unknown = sorted(set(file_values) - set(Settings.model_fields))
         if unknown:
             known = ", ".join(Settings.model_fields)
@@ -176,6 +179,11 @@ def load_settings(**flags: Any) -> Loaded:
         where = origin.get(key, "?")
         where = f"in {where}" if where not in ("flag", "default") else f"({where})"
         raise SettingsError(f"setting {key!r} {where}: {err['msg']}") from None
+    except PydanticSettingsError as exc:  # a QC_* variable for a list or table that is not JSON
+        found = re.search(r'field "(\w+)"', str(exc))
+        key = found.group(1) if found else "?"
+        where = origin.get(key, f"env {ENV_PREFIX}{key.upper()}")
+        raise SettingsError(f"setting {key!r} in {where}: not valid JSON") from None
     except tomllib.TOMLDecodeError as exc:  # pragma: no cover - read above first
         raise SettingsError(f"{path}: not valid TOML: {exc}") from None
     return Loaded(settings, path, origin)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from qc_console import __version__
@@ -42,4 +44,11 @@ _register()
 
 
 def main() -> None:
+    for arg in sys.argv[1:]:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes a non-UTF-8 terminal sent: no database stores them
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            click.echo(f"qc-console: argument {shown!r} is not UTF-8 text", err=True)
+            sys.exit(2)
     cli(prog_name="qc-console")

@@ -172,10 +172,6 @@ def test_any_command_line_answers_in_one_piece(center: dict[str, Any], data: st.
         assert dump(center["db"]) == before, f"a failing command wrote: {argv}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the lead's fix: cli/__init__.py main() must refuse argv that is not UTF-8",
-)
 def test_undecodable_argv_is_refused_in_one_line(center: dict[str, Any]) -> None:
     """A terminal that is not UTF-8 sends bytes Python can only keep as lone surrogates; the
     database drivers cannot store them. The user gets one line, and nothing is written."""
