@@ -77,6 +77,7 @@ class Lead(BaseModel):
             (("owner", "stage", "next_action_due"), False),
             (("owner", "stage", "rating_rank", "stage_entered_at"), False),
             (("owner", "stage", "resurface_on"), False),
+            (("owner", "stage", "touch_count", "created_at"), False),
             (("stage", "touch_count", "created_at"), False),
             (("sales_owner", "stage"), False),
             (("stage", "stage_entered_at"), False),

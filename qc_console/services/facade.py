@@ -12,7 +12,7 @@ from peewee import OperationalError
 
 from qc_console.db.database import db, is_postgres, open_database
 from qc_console.db.schema import migrate, pending
-from qc_console.domain.codes import Role
+from qc_console.domain.codes import Channel, Outcome, Role
 from qc_console.domain.errors import Busy
 from qc_console.domain.settings import DEFAULT_RULES, Rules
 from qc_console.domain.values import (
@@ -29,6 +29,7 @@ from qc_console.domain.values import (
 from qc_console.domain.when import local_to_utc, utc_to_local  # noqa: F401 (re-exported)
 from qc_console.importing import ImportOptions, ImportPreview, ImportReport, Progress
 from qc_console.services import (
+    _runner,
     bulk_import,
     dispositions,
     export,
@@ -36,10 +37,12 @@ from qc_console.services import (
     queue,
     reps,
     sales,
+    supervision,
     team,
     touches,
     undo,
 )
+from qc_console.services.analytics import aging as aging_report
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -130,6 +133,35 @@ class ServiceBackend:
     @_connected
     def changed_since(self, token: int, ids: list[int] | None = None) -> list[int]:
         return queue.changed_since(token, ids)
+
+    # --- the supervisor's console (services/analytics/aging.py, services/supervision.py) --
+    @_connected
+    def aging(self, now: datetime | None = None) -> aging_report.AgingReport:
+        """Open leads per rep and the pool by time in stage, plus the SLA columns."""
+        return aging_report.aging(now=now, rules=self.rules)
+
+    @_connected
+    def aging_cell_ids(self, rep: str | None, cell: str, now: datetime | None = None) -> list[int]:
+        """The leads behind one aging cell (`rep` None: the pool; `cell`: a bucket label or
+        `overdue`, `untouched_past_sla`, `handoffs_past_sla`)."""
+        return aging_report.aging_cell_ids(rep, cell, now=now, rules=self.rules)
+
+    @_connected
+    def black_holes(self, now: datetime | None = None) -> list[supervision.LostLead]:
+        """Open leads nobody is working, oldest first."""
+        return supervision.black_holes(now=now, rules=self.rules)
+
+    @_connected
+    def reassign_plan(
+        self,
+        ids: Iterable[int],
+        to: list[str | None],
+        weights: Mapping[str, int] | None = None,
+    ) -> tuple[dict[str | None, int], int]:
+        """A reassign's dry run: leads per target, and how many would be left out."""
+        return supervision.reassign_plan(
+            ids, to, actor=self.actor, weights=weights, rules=self.rules
+        )
 
     # --- acting -------------------------------------------------------------------------
     def _kw(self, expected: Mapping[int, int] | None, skip_refused: bool) -> dict[str, Any]:
@@ -297,6 +329,15 @@ class ServiceBackend:
 
     @_connected
     def preview(self, action: str, ids: Iterable[int], options: dict[str, Any]) -> BulkPreview:
+        if action == "touch":  # touches.py builds on dispositions: its planner is not in PLANNERS
+            plan = touches.plan_touch(
+                Channel(options["channel"]),
+                Outcome(options["outcome"]),
+                options.get("note", ""),
+                next_due=options.get("next_due"),
+                next_note=options.get("next_note", ""),
+            )
+            return _runner.preview("touch", ids, plan, actor=self.actor, kind=_runner.TOUCH)
         return dispositions.preview_bulk(action, ids, actor=self.actor, options=options)
 
     # --- files in and out (services/bulk_import.py, services/export.py) -----------------

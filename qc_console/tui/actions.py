@@ -9,6 +9,7 @@ thread worker. Subclasses say which leads an action targets and what to do with 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -16,7 +17,6 @@ from textual import work
 from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from qc_console.domain.codes import Role, Source
@@ -24,6 +24,7 @@ from qc_console.domain.errors import DomainError, StaleLead
 from qc_console.domain.stages import OPEN, Stage, allowed_targets, why_not
 from qc_console.domain.values import ActionResult, LeadView, NewLead, UndoResult
 from qc_console.domain.when import local_to_utc, utc_to_local
+from qc_console.tui.bulk import BulkActions
 from qc_console.tui.dialogs import (
     AddLeadDialog,
     HandOffDialog,
@@ -47,6 +48,18 @@ if TYPE_CHECKING:
 
 Call = Callable[["Backend", list[int], Mapping[int, int]], ActionResult | UndoResult]
 """A backend call for some leads with the versions the user saw."""
+Act = Callable[["Backend", list[int], "Mapping[int, int] | None", bool], ActionResult]
+"""A disposition: ids, the versions seen (None for a selection), skip_refused."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a disposition acts on: the lead(s) under the cursor, or the selection's ids."""
+
+    leads: tuple[LeadView, ...]
+    ids: tuple[int, ...]
+    label: str
+
 
 MOVES: dict[str, Stage] = {
     "qualify": Stage.QUALIFIED,
@@ -111,7 +124,7 @@ DISPOSITION_BINDINGS: list[BindingType] = [
 ]
 
 
-class LeadActionsScreen(Screen[Any]):
+class LeadActionsScreen(BulkActions):
     """A screen whose keys act on leads. Subclasses implement the four hooks at the bottom."""
 
     BINDINGS: ClassVar[list[BindingType]] = DISPOSITION_BINDINGS
@@ -140,6 +153,8 @@ class LeadActionsScreen(Screen[Any]):
     # --- which keys are legal ------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in LEAD_ACTIONS:
+            if self.selected_ids():
+                return True  # a selection: the preview says which leads cannot take it
             targets = self.target_leads()
             if not targets:
                 return False
@@ -161,98 +176,133 @@ class LeadActionsScreen(Screen[Any]):
             raise SkipAction()
 
     # --- the dispositions ----------------------------------------------------------------
-    def _one_prompt(self) -> tuple[tuple[LeadView, ...], str] | None:
+    def _one_prompt(self) -> Target | None:
+        if ids := self.selected_ids():
+            return Target((), ids, f"{len(ids):,} leads")
         targets = tuple(self.target_leads())
         if not targets:
             return None
         label = lead_label(targets[0]) if len(targets) == 1 else f"{len(targets)} leads"
-        return targets, label
+        return Target(targets, (), label)
+
+    def _go(
+        self, action: str, target: Target, title: str, options: dict[str, Any], act: Act
+    ) -> None:
+        """Run `act` on the lead(s) under the cursor, or preview it on the selection first."""
+        if target.ids:
+            self.start_bulk(
+                action, title, target.ids, options, lambda b, ids: act(b, ids, None, True)
+            )
+        else:
+            self.run_call(action, target.leads, lambda b, ids, exp: act(b, ids, exp, False))
 
     def action_qualify(self) -> None:
-        if (got := self._one_prompt()) is None:
+        if (target := self._one_prompt()) is None:
             return
-        leads, label = got
 
         def done(rating: object) -> None:
             if rating is not None:
-                self.run_call(
-                    "qualify", leads, lambda b, ids, exp: b.qualify(ids, str(rating), expected=exp)
+                r = str(rating)
+                self._go(
+                    "qualify",
+                    target,
+                    f"Qualify {r}",
+                    {"rating": r},
+                    lambda b, ids, exp, skip: b.qualify(ids, r, expected=exp, skip_refused=skip),
                 )
 
-        self.app.push_screen(RatingDialog(label), done)
+        self.app.push_screen(RatingDialog(target.label), done)
 
     def action_hand_off(self) -> None:
-        if (got := self._one_prompt()) is not None:
-            self._prepare_hand_off(*got)
+        if (target := self._one_prompt()) is not None:
+            self._prepare_hand_off(target)
 
     @work(thread=True, exit_on_error=False, group="prepare")
-    def _prepare_hand_off(self, leads: tuple[LeadView, ...], label: str) -> None:
+    def _prepare_hand_off(self, target: Target) -> None:
         try:
             reps = [r.name for r in self.backend.reps(Role.SALES)]
             default = self.backend.last_hand_off_target()
         except DomainError as exc:
-            self.post_message(ActionRefused("hand_off", exc, tuple(v.id for v in leads)))
+            ids = target.ids or tuple(v.id for v in target.leads)
+            self.post_message(ActionRefused("hand_off", exc, ids))
             return
 
         def done(to: str | None) -> None:
             if to:
-                self.run_call(
-                    "hand_off", leads, lambda b, ids, exp: b.hand_off(ids, to, expected=exp)
+                self._go(
+                    "hand_off",
+                    target,
+                    f"Hand off to {to}",
+                    {"to": to},
+                    lambda b, ids, exp, skip: b.hand_off(ids, to, expected=exp, skip_refused=skip),
                 )
 
         def open_dialog() -> None:  # widgets are made on the main thread
-            self.app.push_screen(HandOffDialog(label, reps, default), done)
+            self.app.push_screen(HandOffDialog(target.label, reps, default), done)
 
         self.app.call_from_thread(open_dialog)
 
     def action_incubate(self) -> None:
-        if (got := self._one_prompt()) is None:
+        if (target := self._one_prompt()) is None:
             return
-        leads, label = got
 
         def done(choice: IncubateChoice | None) -> None:
             if choice is not None:
                 until = local_to_utc(choice.until)
-                self.run_call(
+                self._go(
                     "incubate",
-                    leads,
-                    lambda b, ids, exp: b.incubate(ids, until, choice.reason, expected=exp),
-                )
-
-        days = self.backend.rules.incubation_days
-        dialog = IncubateDialog(label, days, self.local_today(), now=self.local_now())
-        self.app.push_screen(dialog, done)
-
-    def action_purge(self) -> None:
-        if (got := self._one_prompt()) is None:
-            return
-        leads, label = got
-
-        def done(choice: PurgeChoice | None) -> None:
-            if choice is not None:
-                self.run_call(
-                    "purge",
-                    leads,
-                    lambda b, ids, exp: b.purge(
-                        ids, choice.reason.value, choice.note, expected=exp
+                    target,
+                    f"Incubate until {choice.until:%Y-%m-%d}",
+                    {"until": until, "reason": choice.reason},
+                    lambda b, ids, exp, skip: b.incubate(
+                        ids, until, choice.reason, expected=exp, skip_refused=skip
                     ),
                 )
 
-        self.app.push_screen(PurgeDialog(label), done)
+        days = self.backend.rules.incubation_days
+        dialog = IncubateDialog(target.label, days, self.local_today(), now=self.local_now())
+        self.app.push_screen(dialog, done)
+
+    def action_purge(self) -> None:
+        if (target := self._one_prompt()) is None:
+            return
+
+        def done(choice: PurgeChoice | None) -> None:
+            if choice is not None:
+                reason = choice.reason.value
+                self._go(
+                    "purge",
+                    target,
+                    f"Purge ({reason})",
+                    {"reason": reason, "note": choice.note},
+                    lambda b, ids, exp, skip: b.purge(
+                        ids, reason, choice.note, expected=exp, skip_refused=skip
+                    ),
+                )
+
+        self.app.push_screen(PurgeDialog(target.label), done)
 
     def action_touch(self) -> None:
-        if (got := self._one_prompt()) is None:
+        if (target := self._one_prompt()) is None:
             return
-        leads, label = got
 
         def done(choice: TouchChoice | None) -> None:
             if choice is None:
                 return
             due = local_to_utc(choice.next_due) if choice.next_due else None
-            self.run_call(
+            options = {
+                "channel": choice.channel.value,
+                "outcome": choice.outcome.value,
+                "note": choice.note,
+                "next_due": due,
+                "next_note": choice.next_note,
+            }
+            self._go(
                 "touch",
-                leads,
-                lambda b, ids, exp: b.log_touch(
+                target,
+                f"Log a touch ({choice.channel.value}, {choice.outcome.value})",
+                options,
+                lambda b, ids, exp, skip: b.log_touch(
                     ids,
                     choice.channel.value,
                     choice.outcome.value,
@@ -260,29 +310,34 @@ class LeadActionsScreen(Screen[Any]):
                     next_due=due,
                     next_note=choice.next_note,
                     expected=exp,
+                    skip_refused=skip,
                 ),
             )
 
+        leads = target.leads
         count = leads[0].touch_count if len(leads) == 1 else 0
-        target = self.backend.rules.cadence_target
-        dialog = TouchDialog(label, count, target, self.local_today(), now=self.local_now())
+        cadence = self.backend.rules.cadence_target
+        dialog = TouchDialog(target.label, count, cadence, self.local_today(), now=self.local_now())
         self.app.push_screen(dialog, done)
 
     def action_next_action(self) -> None:
-        if (got := self._one_prompt()) is None:
+        if (target := self._one_prompt()) is None:
             return
-        leads, label = got
 
         def done(choice: NextActionChoice | None) -> None:
             if choice is not None:
                 due = local_to_utc(choice.due)
-                self.run_call(
+                self._go(
                     "next_action",
-                    leads,
-                    lambda b, ids, exp: b.set_next_action(ids, due, choice.note, expected=exp),
+                    target,
+                    f"Next action due {choice.due:%Y-%m-%d %H:%M}",
+                    {"due": due, "note": choice.note},
+                    lambda b, ids, exp, skip: b.set_next_action(
+                        ids, due, choice.note, expected=exp, skip_refused=skip
+                    ),
                 )
 
-        dialog = NextActionDialog(label, self.local_today(), now=self.local_now())
+        dialog = NextActionDialog(target.label, self.local_today(), now=self.local_now())
         self.app.push_screen(dialog, done)
 
     def action_undo(self) -> None:

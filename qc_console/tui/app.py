@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import Notification, Notify
@@ -48,6 +49,14 @@ class QCConsoleApp(App[None]):
             key_display="?",
             id="app.help",
         ),
+        Binding(
+            "s",
+            "supervisor",
+            "Supervisor",
+            tooltip="Queue aging, black holes, rebalancing (supervisors)",
+            priority=True,  # over the queue's own `s` (sort), for supervisors only
+            id="app.supervisor",
+        ),
     ]
 
     def __init__(
@@ -82,6 +91,8 @@ class QCConsoleApp(App[None]):
         self.page_size = page_size
         self.timing = timing
         self.actor_name = backend.actor
+        self.actor_role: str | None = None
+        """The acting rep's role, once `whoami` has answered (gates the supervisor's keys)."""
         self.keymap_problems: list[str] = []
         self._palette: tuple[str, render.Palette] | None = None
         self._last_toast: Notification | None = None
@@ -98,6 +109,7 @@ class QCConsoleApp(App[None]):
 
     def on_mount(self) -> None:
         self._apply_keymap()
+        self._load_role()
         for problem in self.keymap_problems:
             self.notify(problem, title="Keymap", severity="error", timeout=12, markup=False)
 
@@ -139,7 +151,40 @@ class QCConsoleApp(App[None]):
         body = f"{kind}: {error}\n\nThe step did not complete; the details are in the log."
         self.push_screen(ErrorDialog("Something went wrong", body))
 
+    @work(thread=True, exit_on_error=False, group="role")
+    def _load_role(self) -> None:
+        try:
+            role = str(self.backend.whoami().role)
+        except Exception:  # an unknown actor: the queue says so; no supervisor keys
+            return
+        self.call_from_thread(self._set_role, role)
+
+    def _set_role(self, role: str) -> None:
+        self.actor_role = role
+        self.refresh_bindings()
+
     # --- keys ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "supervisor":
+            from textual.screen import ModalScreen
+            from textual.widgets import Input, TextArea
+
+            from qc_console.tui.screens.supervisor import SupervisorScreen
+
+            screen = self.screen
+            if self.actor_role != "supervisor" or isinstance(
+                screen, ModalScreen | SupervisorScreen
+            ):
+                return False
+            # A priority key: never steal an `s` typed into a field.
+            return not isinstance(self.focused, Input | TextArea)
+        return True
+
+    def action_supervisor(self) -> None:
+        from qc_console.tui.screens.supervisor import SupervisorScreen
+
+        self.push_screen(SupervisorScreen())
+
     def binding_ids(self) -> set[str]:
         """Every binding id a keymap may name (screens, widgets and dialogs)."""
         from textual.dom import DOMNode
@@ -148,11 +193,16 @@ class QCConsoleApp(App[None]):
         from qc_console.tui.screens.help import HelpScreen
         from qc_console.tui.screens.lead_detail import LeadDetailScreen
         from qc_console.tui.screens.queue import QueueScreen
+        from qc_console.tui.screens.supervisor import DrillDownQueue, SupervisorScreen
+        from qc_console.tui.screens.supervisor_dialogs import RebalanceDialog
         from qc_console.tui.widgets.lead_table import LeadTable
 
         classes: list[type[DOMNode]] = [
             QCConsoleApp,
             QueueScreen,
+            SupervisorScreen,
+            DrillDownQueue,
+            RebalanceDialog,
             LeadDetailScreen,
             HelpScreen,
             LeadTable,
@@ -189,5 +239,7 @@ class QCConsoleApp(App[None]):
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
-        title = {"queue": "Queue", "detail": "Lead detail"}.get(screen.id or "", "this screen")
+        title = {"queue": "Queue", "detail": "Lead detail", "supervisor": "Supervisor"}.get(
+            screen.id or "", "this screen"
+        )
         self.push_screen(HelpScreen(title, key_entries(screen)))

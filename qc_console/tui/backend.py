@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from qc_console.domain.codes import Role
 from qc_console.domain.settings import Rules
@@ -24,6 +24,10 @@ from qc_console.domain.values import (
     RepView,
     UndoResult,
 )
+
+if TYPE_CHECKING:  # types only: the UI never imports services at run time
+    from qc_console.services.analytics.aging import AgingReport
+    from qc_console.services.supervision import LostLead
 
 
 class Backend(Protocol):
@@ -68,6 +72,25 @@ class Backend(Protocol):
 
     def changed_since(self, token: int, ids: list[int] | None = None) -> list[int]:
         """Ids of leads changed after `token` (restricted to `ids` when given)."""
+        ...
+
+    # --- the supervisor's console ----------------------------------------------------------
+    def aging(self, now: datetime | None = None) -> AgingReport:
+        """Open leads per rep and the pool (`rep` None) by time in stage, plus the SLA columns."""
+        ...
+
+    def aging_cell_ids(self, rep: str | None, cell: str, now: datetime | None = None) -> list[int]:
+        """The leads behind one aging cell (a bucket label or an SLA column name)."""
+        ...
+
+    def black_holes(self, now: datetime | None = None) -> list[LostLead]:
+        """Open leads nobody is working, oldest first."""
+        ...
+
+    def reassign_plan(
+        self, ids: Iterable[int], to: list[str | None], weights: Mapping[str, int] | None = None
+    ) -> tuple[dict[str | None, int], int]:
+        """A reassign's dry run: leads per target, and how many would be left out."""
         ...
 
     # --- acting: each returns the changed leads as they now stand -----------------------------

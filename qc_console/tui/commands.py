@@ -23,6 +23,8 @@ class ConsoleCommands(Provider):
         out: list[Command] = []
         for entry in key_entries(screen):
             action = entry.action
+            if action == "supervisor":
+                continue  # listed below as a screen, for supervisors only
             if not entry.enabled and action in LEAD_ACTIONS:
                 action = f"explain('{action}')"  # says why instead of doing nothing
             help_text = f"{entry.keys}  {entry.tooltip}".strip()
@@ -42,6 +44,14 @@ class ConsoleCommands(Provider):
                 partial(app.run_action, "app.help"),
             )
         )
+        if getattr(app, "actor_role", None) == "supervisor":
+            out.append(
+                (
+                    "Screen: supervisor's console",
+                    "s  queue aging, black holes, rebalancing, any rep's queue",
+                    partial(app.run_action, "app.supervisor"),
+                )
+            )
         return out
 
     async def discover(self) -> Hits:

@@ -7,6 +7,7 @@ a `lead_label`, which may as well describe a selection (`"37 leads"`).
 from __future__ import annotations
 
 from qc_console.tui.dialogs.add_lead import AddLeadDialog
+from qc_console.tui.dialogs.bulk_preview import BulkPreviewDialog
 from qc_console.tui.dialogs.choices import (
     IncubateChoice,
     NextActionChoice,
@@ -24,6 +25,7 @@ from qc_console.tui.dialogs.touch import TouchDialog
 
 __all__ = [
     "AddLeadDialog",
+    "BulkPreviewDialog",
     "ConfirmDialog",
     "ErrorDialog",
     "FilterDialog",

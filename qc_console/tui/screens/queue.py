@@ -7,22 +7,37 @@ A poll of the change token refreshes only the rows someone else changed.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from qc_console.domain.errors import DomainError
 from qc_console.domain.values import LeadView, QueueFilter, QueueView
+from qc_console.tui.bulk import BulkDone
 from qc_console.tui.dialogs import FilterDialog
-from qc_console.tui.messages import ActionDone, LeadsChanged
+from qc_console.tui.messages import ActionDone, ActionRefused, LeadsChanged
 from qc_console.tui.screens.queue_rows import EMPTY_QUEUE, QueueRows
 from qc_console.tui.widgets.key_footer import KeyFooter
 from qc_console.tui.widgets.lead_table import SORTABLE, LeadTable
 from qc_console.tui.widgets.queue_header import VIEW_TABS, QueueHeader
+
+PATCH_AT_MOST = 50
+"""More changed leads than this (a bulk action, its undo): reload the page, not patch rows."""
+
+
+@dataclass
+class MatchingIds(Message, bubble=False):
+    """Every id of the view (for `*` and `!`)."""
+
+    generation: int
+    ids: tuple[int, ...]
+    invert: bool
 
 
 class QueueScreen(QueueRows):
@@ -95,6 +110,43 @@ class QueueScreen(QueueRows):
             id="queue.sort_reverse",
         ),
         Binding(
+            "space",
+            "toggle_select",
+            "Select",
+            tooltip="Select or unselect the lead and move down (keys then act on the selection)",
+            show=False,
+            id="queue.select",
+        ),
+        Binding(
+            "shift+down",
+            "extend_select(1)",
+            "Extend selection down",
+            show=False,
+            id="queue.select_down",
+        ),
+        Binding(
+            "shift+up", "extend_select(-1)", "Extend selection up", show=False, id="queue.select_up"
+        ),
+        Binding(
+            "asterisk",
+            "select_matching(False)",
+            "Select all",
+            tooltip="Select every lead matching the view and filter (all pages)",
+            show=False,
+            id="queue.select_all",
+        ),
+        Binding(
+            "exclamation_mark",
+            "select_matching(True)",
+            "Invert selection",
+            tooltip="Select the leads of the view that are not selected, and unselect the rest",
+            show=False,
+            id="queue.select_invert",
+        ),
+        Binding(
+            "escape", "clear_selection", "Clear selection", show=False, id="queue.select_clear"
+        ),
+        Binding(
             "r",
             "refresh",
             "Refresh",
@@ -134,7 +186,9 @@ class QueueScreen(QueueRows):
     # --- after actions -------------------------------------------------------------------
     def after_action(self, message: ActionDone) -> None:
         leads = message.result.leads
-        if message.action == "create":
+        if len(leads) > PATCH_AT_MOST:  # the undo of a big batch: one reload, not many patches
+            self.load(focus_id=self.table.current_id)
+        elif message.action == "create":
             self.load(focus_id=leads[0].id if leads else None)
         elif message.action == "claim":
             self.apply_leads(leads, focus_id=leads[0].id if leads else None)
@@ -143,6 +197,22 @@ class QueueScreen(QueueRows):
         else:
             self.apply_leads(leads, advance=True)
         self.recount()
+
+    def after_bulk(self, message: BulkDone) -> None:
+        self.set_selection(set())
+        leads = message.result.leads
+        if len(leads) > PATCH_AT_MOST:
+            self.load(focus_id=self.table.current_id)
+        else:
+            self.apply_leads(leads)
+        self.recount()
+
+    def bulk_started(self, action: str, count: int) -> None:
+        super().bulk_started(action, count)
+        self.table.loading = True
+
+    def on_action_refused(self, _message: ActionRefused) -> None:
+        self.table.loading = False  # a refused big batch (the base class says why)
 
     def on_leads_changed(self, message: LeadsChanged) -> None:
         self.apply_leads(message.leads)
@@ -187,8 +257,61 @@ class QueueScreen(QueueRows):
             return ids[target], target
         return None
 
+    # --- the selection -----------------------------------------------------------------
+    def selected_ids(self) -> tuple[int, ...]:
+        return tuple(sorted(self.selected))
+
+    def set_selection(self, ids: set[int]) -> None:
+        self.selected = ids
+        self.table.show_selected(frozenset(ids))
+        self._show_header()
+        self.refresh_bindings()
+
+    def action_toggle_select(self) -> None:
+        table = self.table
+        lead_id = table.current_id
+        if lead_id is not None:
+            self.set_selection(self.selected ^ {lead_id})
+            table.action_cursor_down()
+
+    def action_extend_select(self, step: int) -> None:
+        table = self.table
+        lead_id = table.current_id
+        if lead_id is None:
+            return
+        chosen = self.selected | {lead_id}
+        row = table.cursor_row + step
+        if 0 <= row < table.row_count:
+            table.move_cursor(row=row, animate=False)
+            chosen.add(table.ids()[row])
+        self.set_selection(chosen)
+
+    def action_select_matching(self, invert: bool) -> None:
+        self._fetch_matching(self.filter, self.generation, invert)
+
+    @work(thread=True, exit_on_error=False, group="select", exclusive=True)
+    def _fetch_matching(self, f: QueueFilter, generation: int, invert: bool) -> None:
+        try:
+            ids = self.backend.queue_ids(f)
+        except DomainError as exc:
+            self.post_message(ActionRefused("select", exc, ()))
+            return
+        self.post_message(MatchingIds(generation, tuple(ids), invert))
+
+    def on_matching_ids(self, message: MatchingIds) -> None:
+        if message.generation != self.generation:
+            return  # the view changed meanwhile
+        matching = set(message.ids)
+        self.set_selection(matching - self.selected if message.invert else matching)
+        self.notify(f"{len(self.selected):,} selected", markup=False, timeout=2)
+
+    def action_clear_selection(self) -> None:
+        if self.selected:
+            self.set_selection(set())
+
     # --- views, filter, sort -------------------------------------------------------------
     def action_view(self, view: str) -> None:
+        self.action_clear_selection()  # a selection belongs to the view it was made in
         self.filter = replace(self.filter, view=QueueView(view))
         self._show_header()
         self._to_top = True
@@ -202,6 +325,7 @@ class QueueScreen(QueueRows):
     def action_filter(self) -> None:
         def done(f: QueueFilter | None) -> None:
             if f is not None and f != self.filter:
+                self.action_clear_selection()
                 self.filter = f
                 self._show_header()
                 self._to_top = True

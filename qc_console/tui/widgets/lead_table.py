@@ -71,6 +71,10 @@ SORTABLE: tuple[str, ...] = (
 """The sort cycle of `s` (priority is the queue's own order)."""
 
 PADDING = 1
+CHECK = "✓ "
+"""Before the name of a selected row (the selection of bulk actions)."""
+REDRAW_ABOVE = 20
+"""More rows changing selection than this: redraw the table instead of patching rows."""
 
 
 def layout(width: int) -> list[tuple[Col, int]]:
@@ -185,6 +189,8 @@ class LeadTable(DataTable[Text]):
         )
         self.ctx = ctx
         self.leads: list[LeadView] = []
+        self.selected: frozenset[int] = frozenset()
+        """Ids shown as selected (a ✓ before the name); set with `show_selected`."""
         self._cols: list[tuple[Col, int]] = []
         self._width = 0
 
@@ -272,8 +278,25 @@ class LeadTable(DataTable[Text]):
             for col, w in self._cols:
                 self.add_column(Text(col.label, end=""), width=w, key=col.key)
 
+    def _cell(self, col: str, lead: LeadView, width: int) -> Text:
+        if col == "name" and lead.id in self.selected:
+            mark = Text(CHECK, style=f"bold {self.ctx.palette.accent}", end="")
+            return mark + cell(col, lead, self.ctx, max(width - len(CHECK), 1))
+        return cell(col, lead, self.ctx, width)
+
     def _row(self, lead: LeadView) -> list[Text]:
-        return [cell(col.key, lead, self.ctx, w) for col, w in self._cols]
+        return [self._cell(col.key, lead, w) for col, w in self._cols]
+
+    def show_selected(self, ids: frozenset[int]) -> None:
+        """Mark these ids as selected; only the rows whose mark changed are redrawn."""
+        changed = (self.selected ^ ids) & {v.id for v in self.leads}
+        self.selected = ids
+        if len(changed) > REDRAW_ABOVE:
+            self.rebuild()
+            return
+        for lead in self.leads:
+            if lead.id in changed:
+                self.patch(lead)
 
     # --- rows ----------------------------------------------------------------------------
     def rebuild(
@@ -337,7 +360,7 @@ class LeadTable(DataTable[Text]):
         row_key = RowKey(key)
         values = self._data[row_key]
         for col, w in self._cols:
-            values[ColumnKey(col.key)] = cell(col.key, lead, self.ctx, w)
+            values[ColumnKey(col.key)] = self._cell(col.key, lead, w)
         for cell_key in [k for k in self._cell_render_cache.keys() if k[0] == row_key]:
             self._cell_render_cache.discard(cell_key)
         for row_cache_key in [k for k in self._row_render_cache.keys() if k[0] == row_key]:

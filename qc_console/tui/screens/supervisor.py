@@ -1,0 +1,394 @@
+"""The supervisor's console (`s`): queue aging as a heatmap, black holes lead by lead, drill-down
+into exactly a cell's leads (a queue where every bulk action works), rebalancing a cell's leads
+round-robin over picked reps after a preview, and any rep's queue.
+
+Data comes from thread workers; the view refreshes itself every `REFRESH_SECONDS` (tests call
+`refresh_data()` directly).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from qc_console.domain.errors import DomainError
+from qc_console.domain.values import QueueFilter
+from qc_console.domain.when import utc_to_local
+from qc_console.tui.dialogs import ConfirmDialog
+from qc_console.tui.screens.queue import QueueScreen
+from qc_console.tui.screens.supervisor_dialogs import RebalanceChoice, RebalanceDialog
+from qc_console.tui.widgets.aging_heatmap import REP_COLUMN, AgingHeatmap
+from qc_console.tui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from qc_console.tui.app import QCConsoleApp
+    from qc_console.tui.backend import Backend
+
+REFRESH_SECONDS = 30.0
+"""How often the open aging view reloads itself."""
+QC_ROLES = ("rep", "supervisor")
+ALL = "*"
+"""`QueueFilter.owner` for every rep's leads (services.queue.ALL)."""
+
+
+def lost_for(delta: timedelta) -> str:
+    """`3d 4h`, `5h 10m`, `12m`: how long a lead has stood."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {mins}m"
+    return f"{mins}m"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A set of leads the supervisor pointed at: what it is, and which leads."""
+
+    title: str
+    ids: tuple[int, ...]
+
+
+class DrillDownQueue(QueueScreen):
+    """A queue restricted to exactly some leads (any owner); `escape` goes back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape", "back", "Back", tooltip="Back to the supervisor's console", id="drill.back"
+        ),
+    ]
+
+    def __init__(self, f: QueueFilter, title: str = "") -> None:
+        super().__init__()
+        # QueueScreen names itself "queue", and the rep's own queue is still on the stack:
+        # screens are in one DOM, so the drill-down needs its own id (before it is mounted).
+        self._id = "drill"
+        self.filter = f
+        self.drill_title = title
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.drill_title:
+            self.sub_title = self.drill_title
+
+    def action_back(self) -> None:
+        if self.selected:  # the queue's own escape (clear the selection) comes first
+            for key, binding in QueueScreen._merge_bindings():
+                if key == "escape":
+                    self.run_action(binding.action)
+                    return
+        self.dismiss(None)
+
+
+class SupervisorScreen(Screen[None]):
+    """Aging heatmap above, black holes below."""
+
+    DEFAULT_CSS = """
+    SupervisorScreen #sup-title, SupervisorScreen #holes-title {
+        height: 1;
+        padding: 0 1;
+        text-style: bold;
+        background: $panel;
+    }
+    SupervisorScreen #aging {
+        height: auto;
+        max-height: 50%;
+    }
+    SupervisorScreen #holes {
+        height: 1fr;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Queue", tooltip="Back to your own queue", id="sup.back"),
+        Binding("enter", "drill", "Open", tooltip="Open these leads as a queue", id="sup.drill"),
+        Binding(
+            "b",
+            "rebalance",
+            "Rebalance",
+            tooltip="Reassign these leads round-robin over picked reps",
+            id="sup.rebalance",
+        ),
+        Binding("v", "rep_queue", "Rep's queue", tooltip="That rep's queue", id="sup.rep_queue"),
+        Binding("r", "refresh_data", "Refresh", tooltip="Reload the figures", id="sup.refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="supervisor")
+        self.report: Any = None
+        self.holes: list[Any] = []
+
+    @property
+    def console(self) -> QCConsoleApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def backend(self) -> Backend:
+        return self.console.backend
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(Text("Queue aging"), id="sup-title")
+        yield AgingHeatmap(id="aging")
+        yield Static(Text("Black holes"), id="holes-title")
+        yield DataTable[Text](id="holes", cursor_type="row")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        holes = self.query_one("#holes", DataTable)
+        for key, title in (
+            ("lost", "Lost for"),
+            ("id", "#"),
+            ("name", "Name"),
+            ("company", "Company"),
+            ("stage", "Stage"),
+            ("owner", "Owner"),
+            ("why", "Why"),
+        ):
+            holes.add_column(Text(title), key=key)
+        self.refresh_data()
+        if self.console.poll_seconds:
+            self.set_interval(REFRESH_SECONDS, self.refresh_data)
+
+    # --- loading ----------------------------------------------------------------------
+    def action_refresh_data(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Reload the heatmap and the black holes (in a thread worker)."""
+        self._fetch(self.console.now())
+
+    @work(thread=True, exit_on_error=False, group="supervisor", exclusive=True)
+    def _fetch(self, now: datetime) -> None:
+        try:
+            report = self.backend.aging(now)
+            holes = self.backend.black_holes(now)
+        except DomainError as exc:
+            self.app.call_from_thread(self._refused, exc)
+            return
+        self.app.call_from_thread(self._show, report, holes, now)
+
+    def _refused(self, exc: DomainError) -> None:
+        self.notify(str(exc), severity="error", markup=False)
+
+    def _show(self, report: Any, holes: list[Any], now: datetime) -> None:
+        self.report = report
+        self.holes = holes
+        self.query_one(AgingHeatmap).show(report, self.console.palette())
+        at = utc_to_local(report.generated_at)
+        self.query_one("#sup-title", Static).update(
+            Text(
+                f"Queue aging — time in stage, open leads per rep · {at:%Y-%m-%d %H:%M} "
+                "· enter: open a cell · b: rebalance it · v: a rep's queue"
+            )
+        )
+        table = self.query_one("#holes", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for lost in holes:
+            table.add_row(
+                Text(lost_for(now - lost.since), justify="right"),
+                Text(str(lost.lead_id), justify="right"),
+                Text(lost.name),
+                Text(lost.company),
+                Text(lost.stage),
+                Text(lost.owner or "(pool)", style="italic" if lost.owner is None else ""),
+                Text(lost.why),
+                key=str(lost.lead_id),
+            )
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+        self.query_one("#holes-title", Static).update(
+            Text(
+                f"Black holes — {len(holes)} open lead(s) nobody is working "
+                "· enter: open them as a queue · b: rebalance them"
+            )
+        )
+
+    # --- what the cursor points at -----------------------------------------------------
+    def _focused_holes(self) -> bool:
+        return self.focused is self.query_one("#holes")
+
+    def _pointed(self) -> tuple[str, Any] | None:
+        """("cell", (rep, column)) on the heatmap, ("holes", why) on the black holes."""
+        if self._focused_holes():
+            table = self.query_one("#holes", DataTable)
+            if not table.row_count or not self.holes:
+                return None
+            return "holes", self.holes[min(table.cursor_row, len(self.holes) - 1)].why
+        at = self.query_one(AgingHeatmap).cell_at_cursor()
+        return ("cell", at) if at is not None else None
+
+    def action_drill(self) -> None:
+        pointed = self._pointed()
+        if pointed is None:
+            return
+        if pointed[0] == "cell" and pointed[1][1] in (REP_COLUMN, "open"):
+            self.action_rep_queue()
+            return
+        self._resolve(pointed, "drill")
+
+    def action_rebalance(self) -> None:
+        pointed = self._pointed()
+        if pointed is None or (pointed[0] == "cell" and pointed[1][1] in (REP_COLUMN, "open")):
+            self.notify("Put the cursor on a count (a bucket or an SLA column).", markup=False)
+            return
+        self._resolve(pointed, "rebalance")
+
+    @on(DataTable.CellSelected, "#aging")
+    @on(DataTable.RowSelected, "#holes")
+    def _selected(self) -> None:
+        self.action_drill()
+
+    @work(thread=True, exit_on_error=False, group="drill", exclusive=True)
+    def _resolve(self, pointed: tuple[str, Any], then: str) -> None:
+        now = self.console.now()
+        try:
+            if pointed[0] == "cell":
+                rep, column = pointed[1]
+                ids = self.backend.aging_cell_ids(rep, column, now)
+                title = f"{rep or 'the pool'} · {column.replace('_', ' ')}"
+                loads = self._loads()
+            else:
+                why = pointed[1]
+                holes = self.backend.black_holes(now)
+                ids = [h.lead_id for h in holes if h.why == why]
+                title = f"black holes · {why}"
+                loads = self._loads()
+            reps = (
+                [r.name for r in self.backend.reps() if str(r.role) in QC_ROLES]
+                if then == "rebalance"
+                else []
+            )
+        except DomainError as exc:
+            self.app.call_from_thread(self._refused, exc)
+            return
+        cell = Cell(title, tuple(ids))
+        if then == "drill":
+            self.app.call_from_thread(self.open_cell, cell)
+        else:
+            self.app.call_from_thread(self._ask_rebalance, cell, reps, loads)
+
+    def _loads(self) -> dict[str, int]:
+        """Each rep's open leads, from the last report (the weights of a weighted rebalance)."""
+        if self.report is None:
+            return {}
+        return {r.rep: sum(r.counts.values()) for r in self.report.rows if r.rep is not None}
+
+    # --- drill-down ---------------------------------------------------------------------
+    def open_cell(self, cell: Cell) -> None:
+        """A queue of exactly these leads (any owner): every bulk action works there."""
+        if not cell.ids:
+            self.notify(f"No leads in {cell.title}.", markup=False)
+            return
+        if "hand-off" in cell.title or "handoffs" in cell.title:
+            ids = ", ".join(f"#{i}" for i in cell.ids[:12])
+            more = "…" if len(cell.ids) > 12 else ""
+            self.notify(
+                f"{len(cell.ids)} hand-off(s) waiting on sales: {ids}{more}. "
+                "They are in the sales reps' queues.",
+                markup=False,
+                timeout=10,
+            )
+            return
+        f = QueueFilter(ids=cell.ids, owner=ALL)
+        self.app.push_screen(DrillDownQueue(f, cell.title), lambda _: self.refresh_data())
+
+    def action_rep_queue(self) -> None:
+        at = self.query_one(AgingHeatmap).cell_at_cursor()
+        if at is None or self._focused_holes():
+            self.notify("Put the heatmap's cursor on a rep's row.", markup=False)
+            return
+        rep = at[0]
+        if rep is None:  # the pool: every bucket of its row
+            self._open_pool()
+            return
+        f = QueueFilter(owner=rep, include_pool=False)
+        self.app.push_screen(DrillDownQueue(f, f"{rep}'s queue"), lambda _: self.refresh_data())
+
+    def _open_pool(self) -> None:
+        if self.report is None:
+            return
+        row = next((r for r in self.report.rows if r.rep is None), None)
+        if row is None:
+            return
+        cells = [("cell", (None, b)) for b in self.report.buckets if row.counts.get(b)]
+        if not cells:
+            self.notify("The pool is empty.", markup=False)
+            return
+        self._pool_ids(cells)
+
+    @work(thread=True, exit_on_error=False, group="drill", exclusive=True)
+    def _pool_ids(self, cells: list[tuple[str, Any]]) -> None:
+        now = self.console.now()
+        ids: list[int] = []
+        for _, (rep, column) in cells:
+            ids += self.backend.aging_cell_ids(rep, column, now)
+        self.app.call_from_thread(self.open_cell, Cell("the pool", tuple(sorted(ids))))
+
+    # --- rebalance ----------------------------------------------------------------------
+    def _ask_rebalance(self, cell: Cell, reps: list[str], loads: dict[str, int]) -> None:
+        if not cell.ids:
+            self.notify(f"No leads in {cell.title}.", markup=False)
+            return
+
+        def picked(choice: RebalanceChoice | None) -> None:
+            if choice is not None:
+                weights = {r: loads.get(r, 0) for r in choice.reps} if choice.weighted else None
+                self._preview(cell, list(choice.reps), weights)
+
+        self.app.push_screen(RebalanceDialog(cell.title, len(cell.ids), reps, loads), picked)
+
+    @work(thread=True, exit_on_error=False, group="rebalance", exclusive=True)
+    def _preview(self, cell: Cell, to: list[str], weights: dict[str, int] | None) -> None:
+        try:
+            per_rep, left_out = self.backend.reassign_plan(list(cell.ids), list(to), weights)
+        except DomainError as exc:
+            self.app.call_from_thread(self._refused, exc)
+            return
+        self.app.call_from_thread(self._confirm, cell, to, weights, per_rep, left_out)
+
+    def _confirm(
+        self,
+        cell: Cell,
+        to: list[str],
+        weights: dict[str, int] | None,
+        per_rep: dict[str | None, int],
+        left_out: int,
+    ) -> None:
+        lines = [f"{name}: {per_rep.get(name, 0)} lead(s)" for name in to]
+        if left_out:
+            lines.append(f"left out (sales' leads or not movable): {left_out}")
+        how = "weighted by open load" if weights is not None else "round-robin"
+        body = f"{cell.title}: {len(cell.ids)} lead(s), {how}\n\n" + "\n".join(lines)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._reassign(cell, to, weights)
+
+        self.app.push_screen(ConfirmDialog("Reassign?", body), answered)
+
+    @work(thread=True, exit_on_error=False, group="rebalance", exclusive=True)
+    def _reassign(self, cell: Cell, to: list[str], weights: dict[str, int] | None) -> None:
+        try:
+            result = self.backend.reassign(
+                list(cell.ids), list(to), weights=weights, skip_refused=True
+            )
+        except DomainError as exc:
+            self.app.call_from_thread(self._refused, exc)
+            return
+        self.app.call_from_thread(self._reassigned, result.message)
+
+    def _reassigned(self, message: str) -> None:
+        self.console.toast(message)
+        self.refresh_data()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,188 @@
+"""Selecting many leads in the queue and acting on all of them at once (real database)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from qc_console.domain.values import LeadView, QueueFilter, QueueView
+from qc_console.services.facade import ServiceBackend
+from qc_console.tui.dialogs import BulkPreviewDialog, HandOffDialog, RatingDialog
+from qc_console.tui.screens.queue import QueueScreen
+from tests.tui.factory import Queue
+from tests.tui.helpers import (
+    SIZE,
+    make_app,
+    press,
+    queue_screen,
+    row_text,
+    screen_text,
+    settle,
+    table,
+    toasts,
+)
+
+ALL_OPEN = QueueFilter(view=QueueView.ALL_OPEN)
+
+
+def lead(lead_id: int) -> LeadView:
+    return ServiceBackend("ann").lead_detail(lead_id).lead
+
+
+def header(app) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(screen_text(app).splitlines()[:2])
+
+
+async def test_space_shift_down_and_escape_select_rows(queue: Queue, keymap_file: Path) -> None:
+    app = make_app(keymap_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        t = table(app)
+        ids = t.ids()
+        await press(pilot, "space")
+        assert queue_screen(app).selected == {ids[0]}
+        assert t.cursor_row == 1  # moved down
+        assert "✓" in row_text(app, ids[0]) and "✓" not in row_text(app, ids[1])
+        await press(pilot, "shift+down", "shift+down")
+        assert queue_screen(app).selected == {ids[0], ids[1], ids[2], ids[3]}
+        assert "4 selected" in header(app)
+        shown = [line for line in screen_text(app).splitlines() if "✓" in line]
+        assert len(shown) == 4  # marked on screen, not only in the cells
+        await press(pilot, "space")  # on ids[3]: unselects it
+        assert queue_screen(app).selected == {ids[0], ids[1], ids[2]}
+        await press(pilot, "escape")
+        assert queue_screen(app).selected == set()
+        assert "selected" not in header(app)
+        assert "✓" not in screen_text(app)
+
+
+async def test_star_selects_every_page_and_bang_inverts(queue: Queue, keymap_file: Path) -> None:
+    app = make_app(keymap_file, page_size=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "4")
+        every = ServiceBackend("ann").queue_ids(ALL_OPEN)
+        assert len(every) > table(app).row_count  # more than the loaded pages
+        await press(pilot, "*")
+        assert queue_screen(app).selected == set(every)
+        assert f"{len(every)} selected" in header(app)
+        first = table(app).ids()[0]
+        await press(pilot, "space")  # unselect the first
+        await press(pilot, "!")
+        assert queue_screen(app).selected == {first}
+        await press(pilot, "!")
+        assert queue_screen(app).selected == set(every) - {first}
+
+
+async def test_changing_the_view_clears_the_selection(queue: Queue, keymap_file: Path) -> None:
+    app = make_app(keymap_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "*")
+        assert queue_screen(app).selected
+        await press(pilot, "4")
+        assert queue_screen(app).selected == set()
+
+
+async def test_bulk_hand_off_previews_then_runs_one_batch_and_undoes_it(
+    queue: Queue, keymap_file: Path
+) -> None:
+    app = make_app(keymap_file, page_size=3)
+    backend = ServiceBackend("ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "4", "*")
+        every = backend.queue_ids(ALL_OPEN)
+        before = {i: lead(i) for i in every}
+        qualified = {i for i, v in before.items() if v.stage == "qualified"}
+        others = set(every) - qualified
+        assert qualified and others
+        await press(pilot, "h")
+        assert isinstance(app.screen, HandOffDialog)
+        assert f"{len(every)} leads" in screen_text(app)
+        await press(pilot, "1")  # sam
+        dialog = app.screen
+        assert isinstance(dialog, BulkPreviewDialog)
+        text = screen_text(app)
+        assert f"Hand off to sam — {len(every)} leads" in text
+        for stage in {v.stage for v in before.values()}:
+            n = sum(1 for v in before.values() if v.stage == stage)
+            assert f"{stage} {n}" in text
+        assert f"{len(qualified)} leads will change" in text
+        assert f"{len(others)} leads left out" in text
+        assert "must be qualified before it is handed to sales" in text
+        assert set(dialog.preview.eligible) == qualified
+        assert {s.lead_id for s in dialog.preview.skipped} == others
+        assert all(lead(i) == before[i] for i in every)  # the preview wrote nothing
+
+        await press(pilot, "enter")
+        assert isinstance(app.screen, QueueScreen)
+        for i in every:
+            got = lead(i)
+            if i in qualified:
+                assert (got.stage, got.sales_owner) == ("handed_off", "sam")
+            else:
+                assert got == before[i]  # the refused ones are left out
+        assert queue_screen(app).selected == set()
+        assert "selected" not in header(app)
+        assert any(f"hand off: {len(qualified)} lead(s)" in m for m in toasts(app))
+        assert not any(table(app).has_lead(i) for i in qualified)  # left the QC queue
+
+        await press(pilot, "u")  # the whole batch, in one undo
+        for i in qualified:
+            got = lead(i)
+            assert (got.stage, got.sales_owner) == ("qualified", None)
+        assert all(lead(i).stage == before[i].stage for i in every)
+
+
+async def test_bulk_qualify_is_one_batch(queue: Queue, keymap_file: Path) -> None:
+    app = make_app(keymap_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        t = table(app)
+        chosen = t.ids()[:3]
+        await press(pilot, "space", "space", "space", "q")
+        assert isinstance(app.screen, RatingDialog)
+        assert "3 leads" in screen_text(app)
+        await press(pilot, "l")
+        assert isinstance(app.screen, BulkPreviewDialog)
+        await press(pilot, "escape")  # cancel: nothing happens, the selection stays
+        assert all(lead(i).rating != "low" or lead(i).stage != "qualified" for i in chosen[:1])
+        assert queue_screen(app).selected == set(chosen)
+        await press(pilot, "q", "l", "enter")
+        got = [lead(i) for i in chosen]
+        assert all((v.stage, v.rating) == ("qualified", "low") for v in got)
+        assert all("qualified/low" in row_text(app, i) for i in chosen)  # rows patched
+        await press(pilot, "u")
+        assert any("3" in m and "undo" in m.lower() for m in toasts(app))
+
+
+async def test_undo_of_a_batch_says_which_leads_changed_since(
+    queue: Queue, keymap_file: Path
+) -> None:
+    app = make_app(keymap_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        chosen = table(app).ids()[:2]
+        await press(pilot, "space", "space", "q", "m", "enter")
+        assert all(lead(i).rating == "medium" for i in chosen)
+        ServiceBackend("sue").purge([chosen[1]], "duplicate")
+        await press(pilot, "u")
+        assert any(f"#{chosen[1]}" in m and "nothing was undone" in m for m in toasts(app))
+        assert lead(chosen[0]).rating == "medium"  # nothing undone
+
+
+async def test_check_action_allows_every_key_on_a_selection(
+    queue: Queue, keymap_file: Path
+) -> None:
+    app = make_app(keymap_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = queue_screen(app)
+        assert screen.check_action("hand_off", ()) is None  # a raw lead under the cursor
+        await press(pilot, "space")
+        assert screen.check_action("hand_off", ()) is True
+
+
+def test_all_open_filter_is_the_one_the_queue_uses() -> None:
+    assert replace(QueueFilter(), view=QueueView.ALL_OPEN) == ALL_OPEN
