@@ -238,7 +238,9 @@ def main() -> None:
             median_ms(service, args.runs),
             median_ms(floor, args.runs),
         )
-        ratio = page_cpu / floor_cpu
+        # SQLite works inside this process, so its CPU time is the fair measure on a busy
+        # machine; PostgreSQL works in the server, so only the wall clock sees it.
+        ratio = page_ms / floor_ms if is_postgres() else page_cpu / floor_cpu
         ok = page_ms <= PAGE_GOAL_MS and ratio <= RATIO_GOAL
         print(
             f"queue {label} ({len(got)} rows, median of {args.runs}): {page_ms:.2f} ms"

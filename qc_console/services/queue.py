@@ -130,14 +130,13 @@ class _Scope:
             out = mine & out
         return out if self.sales else out & _contactable
 
-    def branches(self, stages: tuple[Stage, ...]) -> list[Expression]:
-        """The scope cut into disjoint (owner, stage) parts, each an index range in order."""
+    def branches(self, stage: Stage) -> list[Expression]:
+        """The scope's part in `stage`, cut by owner: each part one index range in order."""
         out = []
-        for stage in (s for s in self.stages if s in stages):
-            for owner in self.owners or (None,):
-                part = Lead.stage == stage
-                part = part if owner is None else owner & part
-                out.append(part if self.sales else part & _contactable)
+        for owner in self.owners or (None,):
+            part = Lead.stage == stage
+            part = part if owner is None else owner & part
+            out.append(part if self.sales else part & _contactable)
         return out
 
 
@@ -165,11 +164,15 @@ def _scope(f: QueueFilter, names: Names, actor: str) -> tuple[Expression, bool]:
     return scope.expression(), scope.sales
 
 
-def _filters(f: QueueFilter, c: Clock) -> Expression | None:
+def _filters(f: QueueFilter, c: Clock, *, stages: bool = True) -> Expression | None:
+    """The filter's conditions; without `stages`, those on the stage alone are left to the
+    caller (a query already cut to one stage)."""
     conds: list[Expression] = []
     if f.view == QueueView.NEW:
         conds.append((Lead.stage == Stage.RAW) & (Lead.touch_count == 0))
-    elif f.view == QueueView.INCUBATING:
+        if not stages:
+            conds[-1] = Lead.touch_count == 0
+    elif f.view == QueueView.INCUBATING and stages:
         conds.append(Lead.stage == Stage.INCUBATING)
     elif f.view == QueueView.DUE:
         conds.append(
@@ -184,7 +187,7 @@ def _filters(f: QueueFilter, c: Clock) -> Expression | None:
                 & (Lead.created_at < c.sla_cutoff)
             )
         )
-    if f.stages:
+    if f.stages and stages:
         conds.append(Lead.stage.in_(_stages(*f.stages)))
     if f.ratings:
         conds.append(Lead.rating.in_([r.value for r in f.ratings]))
@@ -212,14 +215,30 @@ def _where(base: Expression, extra: Expression | None) -> Expression:
     return base if extra is None else base & extra
 
 
-_CLASS_STAGES: dict[Priority, tuple[Stage, ...]] = {
-    Priority.SLA_BREACH: (Stage.RAW,),
-    Priority.OVERDUE: (Stage.RAW, Stage.QUALIFIED),
-    Priority.DUE_TODAY: (Stage.RAW, Stage.QUALIFIED),
-    Priority.RESURFACED: (Stage.INCUBATING,),
-    Priority.REST: (Stage.RAW, Stage.QUALIFIED, Stage.INCUBATING),
-}
-"""The stages a QC priority class can hold (its predicate's own stage conditions)."""
+def _part_predicates(c: Clock) -> dict[tuple[Priority, Stage], Expression]:
+    """`_class_predicates` for one stage at a time, the stage conditions worked out.
+
+    A query cut to one stage that still carries `stage IN (…)` and `stage = …` terms makes
+    PostgreSQL multiply their selectivities, expect one row and pick an index that does not
+    give the class's order (7 ms instead of 1 at 1M leads). The queue tests check that pages
+    made from these equal the classes' own queries.
+    """
+    raw_not_breach = (Lead.touch_count > 0) | (Lead.created_at >= c.sla_cutoff)
+    overdue = Lead.next_action_due < c.now
+    today = (Lead.next_action_due >= c.now) & (Lead.next_action_due < c.day_end)
+    later = Lead.next_action_due.is_null() | (Lead.next_action_due >= c.day_end)
+    raw, qualified, incubating = Stage.RAW, Stage.QUALIFIED, Stage.INCUBATING
+    return {
+        (Priority.SLA_BREACH, raw): (Lead.touch_count == 0) & (Lead.created_at < c.sla_cutoff),
+        (Priority.OVERDUE, raw): raw_not_breach & overdue,
+        (Priority.OVERDUE, qualified): overdue,
+        (Priority.DUE_TODAY, raw): raw_not_breach & today,
+        (Priority.DUE_TODAY, qualified): today,
+        (Priority.RESURFACED, incubating): Lead.resurface_on <= c.now,
+        (Priority.REST, raw): raw_not_breach & later,
+        (Priority.REST, qualified): later,
+        (Priority.REST, incubating): Lead.resurface_on.is_null() | (Lead.resurface_on > c.now),
+    }
 
 
 def _classes(
@@ -228,15 +247,19 @@ def _classes(
     """(class, WHERE, ORDER BY, the WHERE as disjoint parts) for each class in order."""
     scope = _scope_of(f, names, actor)
     extra = _filters(f, c)
-    classes = _sales_predicates(c) if scope.sales else _class_predicates(c)
+    part_extra = _filters(f, c, stages=False)
+    per_stage = _part_predicates(c)
     wanted = set(f.stages or Stage)
     if f.view == QueueView.NEW:
         wanted &= {Stage.RAW}
     elif f.view == QueueView.INCUBATING:
         wanted &= {Stage.INCUBATING}
-    for prio, pred, order in classes:
-        stages = tuple(s for s in (Stage if scope.sales else _CLASS_STAGES[prio]) if s in wanted)
-        parts = [_where(part & pred, extra) for part in scope.branches(stages)]
+    for prio, pred, order in _sales_predicates(c) if scope.sales else _class_predicates(c):
+        parts = []
+        for stage in (s for s in scope.stages if s in wanted):
+            part = pred if scope.sales else per_stage.get((prio, stage))
+            if part is not None:
+                parts += [_where(b & part, part_extra) for b in scope.branches(stage)]
         yield prio, _where(scope.expression() & pred, extra), order, parts
 
 

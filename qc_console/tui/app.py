@@ -12,7 +12,8 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import Notification, Notify
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, TextArea
 
 from qc_console.domain.priority import Clock
 from qc_console.tui import render
@@ -25,6 +26,17 @@ ACTION_TOAST_SECONDS = 4.0
 
 TimingHook = Callable[[str, str, float], None]
 """Called with (event, detail, perf_counter()) at points the benchmark measures."""
+
+
+SUPERVISOR_KEY = Binding(
+    "s",
+    "supervisor",
+    "Supervisor",
+    tooltip="Queue aging, black holes, rebalancing, any rep's queue",
+    priority=True,  # over the queue's own `s` (sort)
+    id="app.supervisor",
+)
+"""Bound only once the actor is known to be a supervisor: reps never see it (nor its help)."""
 
 
 def _utcnow() -> datetime:
@@ -48,14 +60,6 @@ class QCConsoleApp(App[None]):
             tooltip="Every key of this screen",
             key_display="?",
             id="app.help",
-        ),
-        Binding(
-            "s",
-            "supervisor",
-            "Supervisor",
-            tooltip="Queue aging, black holes, rebalancing (supervisors)",
-            priority=True,  # over the queue's own `s` (sort), for supervisors only
-            id="app.supervisor",
         ),
     ]
 
@@ -161,21 +165,20 @@ class QCConsoleApp(App[None]):
 
     def _set_role(self, role: str) -> None:
         self.actor_role = role
-        self.refresh_bindings()
+        if role == "supervisor":
+            # Textual has no public way to add a priority binding with an id at run time.
+            self._bindings.key_to_bindings.setdefault(SUPERVISOR_KEY.key, []).append(SUPERVISOR_KEY)
+            self.refresh_bindings()
 
     # --- keys ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "supervisor":
-            from textual.screen import ModalScreen
-            from textual.widgets import Input, TextArea
-
+            if self.actor_role != "supervisor" or isinstance(self.screen, ModalScreen):
+                return False
             from qc_console.tui.screens.supervisor import SupervisorScreen
 
-            screen = self.screen
-            if self.actor_role != "supervisor" or isinstance(
-                screen, ModalScreen | SupervisorScreen
-            ):
-                return False
+            if any(isinstance(s, SupervisorScreen) for s in self.screen_stack):
+                return False  # already open (under a drill-down: escape goes back to it)
             # A priority key: never steal an `s` typed into a field.
             return not isinstance(self.focused, Input | TextArea)
         return True
@@ -211,7 +214,7 @@ class QCConsoleApp(App[None]):
             obj = getattr(dialogs, name)
             if isinstance(obj, type) and issubclass(obj, DOMNode):
                 classes.append(obj)
-        ids: set[str] = set()
+        ids: set[str] = {"app.supervisor"}
         for cls in classes:
             for _key, binding in cls._merge_bindings():
                 if binding.id:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
+from qc_console.db.models import Batch, LeadEvent
 from qc_console.domain.values import LeadView, QueueFilter, QueueView
 from qc_console.services.facade import ServiceBackend
-from qc_console.tui.dialogs import BulkPreviewDialog, HandOffDialog, RatingDialog
+from qc_console.tui import bulk
+from qc_console.tui.dialogs import BulkPreviewDialog, HandOffDialog, PurgeDialog, RatingDialog
 from qc_console.tui.screens.queue import QueueScreen
 from tests.tui.factory import Queue
 from tests.tui.helpers import (
@@ -125,7 +128,15 @@ async def test_bulk_hand_off_previews_then_runs_one_batch_and_undoes_it(
                 assert got == before[i]  # the refused ones are left out
         assert queue_screen(app).selected == set()
         assert "selected" not in header(app)
+        batch = Batch.select().order_by(Batch.id.desc()).get()
+        assert (batch.action, batch.size) == ("hand_off", len(qualified))  # one batch
+        in_batch = {e.lead_id for e in LeadEvent.select().where(LeadEvent.batch == batch.id)}
+        assert in_batch == qualified
         assert any(f"hand off: {len(qualified)} lead(s)" in m for m in toasts(app))
+        batch = Batch.select().order_by(Batch.id.desc()).get()
+        assert (batch.action, batch.size) == ("hand_off", len(qualified))  # one batch
+        in_batch = {e.lead_id for e in LeadEvent.select().where(LeadEvent.batch == batch.id)}
+        assert in_batch == qualified
         assert not any(table(app).has_lead(i) for i in qualified)  # left the QC queue
 
         await press(pilot, "u")  # the whole batch, in one undo
@@ -141,20 +152,22 @@ async def test_bulk_qualify_is_one_batch(queue: Queue, keymap_file: Path) -> Non
         await settle(pilot)
         t = table(app)
         chosen = t.ids()[:3]
+        before = [lead(i) for i in chosen]
         await press(pilot, "space", "space", "space", "q")
         assert isinstance(app.screen, RatingDialog)
         assert "3 leads" in screen_text(app)
         await press(pilot, "l")
         assert isinstance(app.screen, BulkPreviewDialog)
         await press(pilot, "escape")  # cancel: nothing happens, the selection stays
-        assert all(lead(i).rating != "low" or lead(i).stage != "qualified" for i in chosen[:1])
+        assert [lead(i) for i in chosen] == before
         assert queue_screen(app).selected == set(chosen)
         await press(pilot, "q", "l", "enter")
         got = [lead(i) for i in chosen]
         assert all((v.stage, v.rating) == ("qualified", "low") for v in got)
         assert all("qualified/low" in row_text(app, i) for i in chosen)  # rows patched
         await press(pilot, "u")
-        assert any("3" in m and "undo" in m.lower() for m in toasts(app))
+        assert any("undid qualify of 3 leads" in m for m in toasts(app))
+        assert [lead(i).stage for i in chosen] == [v.stage for v in before]
 
 
 async def test_undo_of_a_batch_says_which_leads_changed_since(
@@ -184,5 +197,23 @@ async def test_check_action_allows_every_key_on_a_selection(
         assert screen.check_action("hand_off", ()) is True
 
 
-def test_all_open_filter_is_the_one_the_queue_uses() -> None:
-    assert replace(QueueFilter(), view=QueueView.ALL_OPEN) == ALL_OPEN
+async def test_a_big_batch_shows_progress_and_stays_responsive(
+    queue: Queue, keymap_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "BIG_BATCH", 2)
+    app = make_app(keymap_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        chosen = table(app).ids()[:3]
+        await press(pilot, "space", "space", "space", "p")
+        assert isinstance(app.screen, PurgeDialog)
+        await pilot.press("1")  # the first reason
+        await settle(pilot)
+        assert isinstance(app.screen, BulkPreviewDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("purge: 3 leads…" in m for m in toasts(app))
+        await settle(pilot)
+        assert not table(app).loading
+        assert all(lead(i).stage == "purged" for i in chosen)
+        assert not any(table(app).has_lead(i) for i in chosen)

@@ -199,6 +199,7 @@ class QueueScreen(QueueRows):
         self.recount()
 
     def after_bulk(self, message: BulkDone) -> None:
+        self.table.loading = False
         self.set_selection(set())
         leads = message.result.leads
         if len(leads) > PATCH_AT_MOST:

@@ -17,6 +17,7 @@ from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
+from textual.worker import Worker, WorkerState
 
 from qc_console.domain.errors import DomainError
 from qc_console.domain.values import QueueFilter
@@ -56,6 +57,8 @@ class Cell:
 
     title: str
     ids: tuple[int, ...]
+    with_sales: tuple[int, ...] = ()
+    """Those of `ids` that sales works (handed off, accepted): not in a QC queue."""
 
 
 class DrillDownQueue(QueueScreen):
@@ -272,6 +275,12 @@ class SupervisorScreen(Screen[None]):
             return
         cell = Cell(title, tuple(ids))
         if then == "drill":
+            try:
+                shown = set(self.backend.queue_ids(QueueFilter(ids=cell.ids, owner=ALL)))
+            except DomainError as exc:
+                self.app.call_from_thread(self._refused, exc)
+                return
+            cell = Cell(title, cell.ids, tuple(i for i in cell.ids if i not in shown))
             self.app.call_from_thread(self.open_cell, cell)
         else:
             self.app.call_from_thread(self._ask_rebalance, cell, reps, loads)
@@ -288,17 +297,18 @@ class SupervisorScreen(Screen[None]):
         if not cell.ids:
             self.notify(f"No leads in {cell.title}.", markup=False)
             return
-        if "hand-off" in cell.title or "handoffs" in cell.title:
-            ids = ", ".join(f"#{i}" for i in cell.ids[:12])
-            more = "…" if len(cell.ids) > 12 else ""
+        if cell.with_sales:
+            ids = ", ".join(f"#{i}" for i in cell.with_sales[:12])
+            more = "…" if len(cell.with_sales) > 12 else ""
             self.notify(
-                f"{len(cell.ids)} hand-off(s) waiting on sales: {ids}{more}. "
-                "They are in the sales reps' queues.",
+                f"{len(cell.with_sales)} of these {len(cell.ids)} lead(s) are with sales "
+                f"(handed off or accepted) and are not in this queue: {ids}{more}",
                 markup=False,
                 timeout=10,
             )
-            return
-        f = QueueFilter(ids=cell.ids, owner=ALL)
+            if len(cell.with_sales) == len(cell.ids):
+                return
+        f = QueueFilter(ids=tuple(i for i in cell.ids if i not in cell.with_sales), owner=ALL)
         self.app.push_screen(DrillDownQueue(f, cell.title), lambda _: self.refresh_data())
 
     def action_rep_queue(self) -> None:
@@ -392,3 +402,7 @@ class SupervisorScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:  # not a DomainError: say so, never a traceback
+            self.console.show_error(event.worker.error)

@@ -1,0 +1,186 @@
+"""The supervisor's console as sue sees it: the aging heatmap, drill-down, rebalance, black
+holes and any rep's queue (Pilot, real temp database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+
+from qc_console.domain.values import QueueFilter
+from qc_console.services import leads
+from qc_console.services.facade import ServiceBackend
+from qc_console.tui.screens.queue import QueueScreen
+from qc_console.tui.screens.supervisor import DrillDownQueue, SupervisorScreen
+from qc_console.tui.screens.supervisor_dialogs import RebalanceDialog
+from qc_console.tui.widgets.aging_heatmap import POOL_KEY, AgingHeatmap
+from tests.tui.factory import Queue
+from tests.tui.helpers import make_app, press, screen_text, settle, toasts
+
+SUE = ServiceBackend("sue")
+
+
+async def open_console(pilot: Any) -> SupervisorScreen:
+    await settle(pilot)
+    await press(pilot, "s")
+    screen = pilot.app.screen
+    assert isinstance(screen, SupervisorScreen)
+    return screen
+
+
+def heat(screen: SupervisorScreen) -> AgingHeatmap:
+    return screen.query_one(AgingHeatmap)
+
+
+def cell_value(screen: SupervisorScreen, rep: str, column: str) -> int:
+    text: Text = heat(screen).get_cell(rep, column)
+    return 0 if text.plain == "·" else int(text.plain)
+
+
+async def go_to(pilot: Any, screen: SupervisorScreen, rep: str, column: str) -> None:
+    table = heat(screen)
+    table.focus()
+    table.move_cursor(row=table.get_row_index(rep), column=table.get_column_index(column))
+    await pilot.pause()
+
+
+def find_cell(screen: SupervisorScreen, rep: str) -> str:
+    """A bucket of `rep`'s row that holds at least one lead."""
+    row = next(r for r in screen.report.rows if r.rep == rep)
+    return next(b for b in screen.report.buckets if row.counts.get(b))
+
+
+def owner_of(lead_id: int) -> str | None:
+    return SUE.lead_detail(lead_id).lead.owner
+
+
+async def test_heatmap_shows_the_services_figures(keymap_file: Path, queue: Queue) -> None:
+    async with make_app(keymap_file, "sue").run_test(size=(140, 45)) as pilot:
+        screen = await open_console(pilot)
+        report = SUE.aging(screen.report.generated_at)
+        assert {r.rep for r in report.rows} >= {"ann", "bob", None}
+        for row in report.rows:
+            key = row.rep or POOL_KEY
+            for bucket in report.buckets:
+                assert cell_value(screen, key, bucket) == row.counts[bucket], (key, bucket)
+            assert cell_value(screen, key, "overdue") == row.overdue
+            assert cell_value(screen, key, "untouched_past_sla") == row.untouched_past_sla
+        assert sum(cell_value(screen, "ann", b) for b in report.buckets) >= 5
+        assert "Queue aging" in screen_text(pilot.app)
+
+
+async def test_s_is_only_for_supervisors(keymap_file: Path, queue: Queue) -> None:
+    async with make_app(keymap_file, "ann").run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        await press(pilot, "s")
+        assert isinstance(pilot.app.screen, QueueScreen)
+        assert "Supervisor" not in screen_text(pilot.app)
+
+
+async def test_enter_on_a_cell_opens_exactly_its_leads(keymap_file: Path, queue: Queue) -> None:
+    async with make_app(keymap_file, "sue").run_test(size=(140, 45)) as pilot:
+        screen = await open_console(pilot)
+        bucket = find_cell(screen, "ann")
+        await go_to(pilot, screen, "ann", bucket)
+        await press(pilot, "enter")
+        drill = pilot.app.screen
+        assert isinstance(drill, DrillDownQueue)
+        expected = SUE.aging_cell_ids("ann", bucket, screen.report.generated_at)
+        assert sorted(drill.table.ids()) == sorted(expected)
+        assert drill.filter.owner == "*"
+        await press(pilot, "escape")
+        assert pilot.app.screen is screen
+
+
+async def test_rebalance_a_cell_round_robin_after_a_preview(
+    keymap_file: Path, queue: Queue
+) -> None:
+    async with make_app(keymap_file, "sue").run_test(size=(140, 45)) as pilot:
+        screen = await open_console(pilot)
+        await go_to(pilot, screen, POOL_KEY, find_cell(screen, None))
+        pool_ids = SUE.aging_cell_ids(None, find_cell(screen, None), screen.report.generated_at)
+        before = cell_value(screen, "bob", "open")
+        await press(pilot, "b")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, RebalanceDialog)
+        await press(pilot, "enter")  # nobody picked: it says so and stays
+        assert "Pick at least one rep" in screen_text(pilot.app)
+        await press(pilot, "down", "space")  # ann, bob, sue: bob
+        await press(pilot, "enter")
+        assert "bob: " in screen_text(pilot.app)  # the preview, counts per rep
+        assert all(owner_of(i) is None for i in pool_ids)  # nothing moved yet
+        await press(pilot, "y")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert all(owner_of(i) == "bob" for i in pool_ids)
+        assert cell_value(screen, "bob", "open") == before + len(pool_ids)
+
+
+async def test_drill_down_then_reassign_from_the_queue(keymap_file: Path, queue: Queue) -> None:
+    """From a heatmap cell into its leads, and a reassign of exactly those (bulk keys are the
+    queue's own; here through the same backend the queue uses)."""
+    async with make_app(keymap_file, "sue").run_test(size=(140, 45)) as pilot:
+        screen = await open_console(pilot)
+        bucket = find_cell(screen, "ann")
+        await go_to(pilot, screen, "ann", bucket)
+        await press(pilot, "enter")
+        drill = pilot.app.screen
+        assert isinstance(drill, DrillDownQueue)
+        ids = drill.table.ids()
+        drill.backend.reassign(ids, ["bob"], skip_refused=True)
+        await press(pilot, "escape")
+        screen.refresh_data()
+        await settle(pilot)
+        assert all(owner_of(i) == "bob" for i in ids)
+        assert cell_value(screen, "ann", bucket) == 0
+
+
+async def test_black_holes_list_lost_leads_and_open_them(keymap_file: Path, queue: Queue) -> None:
+    async with make_app(keymap_file, "sue").run_test(size=(140, 45)) as pilot:
+        screen = await open_console(pilot)
+        lost = {h.lead_id: h.why for h in screen.holes}
+        assert lost[queue["pool"]] == "no owner"
+        text = screen_text(pilot.app)
+        assert "Black holes" in text and "no owner" in text
+        holes = screen.query_one("#holes")
+        holes.focus()
+        row = [h.lead_id for h in screen.holes].index(queue["pool"])
+        holes.move_cursor(row=row)  # type: ignore[attr-defined]
+        await press(pilot, "enter")
+        drill = pilot.app.screen
+        assert isinstance(drill, DrillDownQueue)
+        assert queue["pool"] in drill.table.ids()
+        assert set(drill.table.ids()) == {i for i, why in lost.items() if why == "no owner"}
+
+
+async def test_a_reps_queue(keymap_file: Path, queue: Queue) -> None:
+    async with make_app(keymap_file, "sue").run_test(size=(140, 45)) as pilot:
+        screen = await open_console(pilot)
+        await go_to(pilot, screen, "bob", "rep")
+        await press(pilot, "v")
+        drill = pilot.app.screen
+        assert isinstance(drill, DrillDownQueue)
+        assert drill.filter == QueueFilter(owner="bob", include_pool=False)
+        assert drill.table.ids() == [queue["bobs"]]
+
+
+async def test_the_view_refreshes_with_others_changes(keymap_file: Path, queue: Queue) -> None:
+    async with make_app(keymap_file, "sue").run_test(size=(140, 45)) as pilot:
+        screen = await open_console(pilot)
+        before = cell_value(screen, "bob", "open")
+        leads.claim_next(actor="bob")  # someone else takes a pool lead
+        screen.refresh_data()  # what the timer does
+        await settle(pilot)
+        assert cell_value(screen, "bob", "open") == before + 1
+        assert not toasts(pilot.app)
+
+
+async def test_the_palette_opens_the_console(keymap_file: Path, queue: Queue) -> None:
+    async with make_app(keymap_file, "sue").run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        await pilot.press(*"supervisor's console")
+        await settle(pilot)
+        await press(pilot, "enter")
+        assert isinstance(pilot.app.screen, SupervisorScreen)
