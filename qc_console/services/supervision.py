@@ -13,7 +13,9 @@ from qc_console.db.models import Lead
 from qc_console.domain.settings import DEFAULT_RULES, Rules
 from qc_console.domain.stages import OPEN, QC_OPEN, Stage
 from qc_console.services import dispositions
-from qc_console.services._rows import Names, utcnow
+from qc_console.services._apply import Planned
+from qc_console.services._rows import Names, Row, utcnow
+from qc_console.services._runner import MANAGE, Ctx, run
 from qc_console.services.analytics._common import session
 from qc_console.services.analytics.aging import late_handoffs
 
@@ -90,9 +92,24 @@ def reassign_plan(
     weights: Mapping[str, int] | None = None,
     rules: Rules = DEFAULT_RULES,
 ) -> tuple[dict[str | None, int], int]:
-    """How many leads each target would get from a round-robin reassign (a dry run), and how
-    many leads would be left out."""
-    result = dispositions.reassign(
-        list(ids), to=to, actor=actor, weights=weights, rules=rules, skip_refused=True, dry_run=True
+    """How many leads each target would get from a round-robin reassign (a dry run: the
+    same planner and checks as `dispositions.reassign`), and how many would be left out."""
+    plan = dispositions.plan_reassign(list(to), weights)
+    per_target: Counter[str | None] = Counter()
+
+    def counting(row: Row, ctx: Ctx) -> Planned:
+        planned = plan(row, ctx)
+        per_target[planned.data["to"]] += 1
+        return planned
+
+    result = run(
+        "reassign",
+        list(ids),
+        counting,
+        actor=actor,
+        kind=MANAGE,
+        rules=rules,
+        skip_refused=True,
+        dry_run=True,
     )
-    return dict(Counter(v.owner for v in result.leads)), len(result.skipped)
+    return dict(per_target), len(result.skipped)

@@ -196,8 +196,9 @@ class QCConsoleApp(App[None]):
         from qc_console.tui.screens.help import HelpScreen
         from qc_console.tui.screens.lead_detail import LeadDetailScreen
         from qc_console.tui.screens.queue import QueueScreen
-        from qc_console.tui.screens.supervisor import DrillDownQueue, SupervisorScreen
+        from qc_console.tui.screens.supervisor import SupervisorScreen
         from qc_console.tui.screens.supervisor_dialogs import RebalanceDialog
+        from qc_console.tui.screens.supervisor_drill import DrillDownQueue
         from qc_console.tui.widgets.lead_table import LeadTable
 
         classes: list[type[DOMNode]] = [

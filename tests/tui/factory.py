@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from qc_console.domain.codes import Source
 from qc_console.domain.values import NewLead
 from qc_console.services import dispositions, leads, reps, touches
+from qc_console.services.queue import local_day_end
 
 HOSTILE = {
     "first_name": "[bold]x[/]",
@@ -110,7 +111,8 @@ def build_queue(now: datetime, *, hostile: bool = True, actor: str = "ann") -> Q
         outcome="replied",
         actor=actor,
         note="asked for pricing",
-        next_due=now + 2 * h,
+        # Later today whatever the hour the suite runs at (now + 2h is tomorrow after 22:00).
+        next_due=now + (local_day_end(now) - now) / 2,
         next_note="call back",
         now=now - 2 * d + h,
     )

@@ -113,7 +113,7 @@ async def test_bulk_hand_off_previews_then_runs_one_batch_and_undoes_it(
             assert f"{stage} {n}" in text
         assert f"{len(qualified)} leads will change" in text
         assert f"{len(others)} leads left out" in text
-        assert "must be qualified before it is handed to sales" in text
+        assert "raw: cannot move raw → handed_off: a lead must be qualified" in text
         assert set(dialog.preview.eligible) == qualified
         assert {s.lead_id for s in dialog.preview.skipped} == others
         assert all(lead(i) == before[i] for i in every)  # the preview wrote nothing

@@ -12,8 +12,9 @@ from qc_console.domain.values import QueueFilter
 from qc_console.services import leads
 from qc_console.services.facade import ServiceBackend
 from qc_console.tui.screens.queue import QueueScreen
-from qc_console.tui.screens.supervisor import DrillDownQueue, SupervisorScreen
+from qc_console.tui.screens.supervisor import SupervisorScreen
 from qc_console.tui.screens.supervisor_dialogs import RebalanceDialog
+from qc_console.tui.screens.supervisor_drill import DrillDownQueue
 from qc_console.tui.widgets.aging_heatmap import POOL_KEY, AgingHeatmap
 from tests.tui.factory import Queue
 from tests.tui.helpers import make_app, press, screen_text, settle, toasts
@@ -108,7 +109,7 @@ async def test_rebalance_a_cell_round_robin_after_a_preview(
         assert "Pick at least one rep" in screen_text(pilot.app)
         await press(pilot, "down", "space")  # ann, bob, sue: bob
         await press(pilot, "enter")
-        assert "bob: " in screen_text(pilot.app)  # the preview, counts per rep
+        assert f"bob: {len(pool_ids)} lead(s)" in screen_text(pilot.app)  # the preview
         assert all(owner_of(i) is None for i in pool_ids)  # nothing moved yet
         await press(pilot, "y")
         await settle(pilot)
@@ -184,3 +185,14 @@ async def test_the_palette_opens_the_console(keymap_file: Path, queue: Queue) ->
         await settle(pilot)
         await press(pilot, "enter")
         assert isinstance(pilot.app.screen, SupervisorScreen)
+
+
+def test_rebalance_preview_counts_match_the_reassign(queue: Queue) -> None:
+    ids = [queue["fresh"], queue["breach"], queue["today"], queue["later"]]
+    plain, left_out = SUE.reassign_plan(ids, ["ann", "bob"])
+    assert plain == {"ann": 2, "bob": 2} and left_out == 0
+    weighted, _ = SUE.reassign_plan(ids, ["ann", "bob"], weights={"ann": 9, "bob": 0})
+    assert weighted == {"bob": 4}  # 9 open against 0: bob takes all four
+    assert all(owner_of(i) == "ann" for i in ids)  # a preview writes nothing
+    SUE.reassign(ids, ["ann", "bob"], weights={"ann": 9, "bob": 0})
+    assert all(owner_of(i) == "bob" for i in ids)

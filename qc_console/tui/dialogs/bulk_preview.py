@@ -13,7 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from qc_console.domain.values import BulkPreview
+from qc_console.domain.values import BulkPreview, Skipped
 from qc_console.tui.dialogs._base import MUTED, Dialog, hint, literal
 
 SHOW_LEFT_OUT = 200
@@ -33,6 +33,12 @@ def stage_line(preview: BulkPreview) -> Content:
             parts.append((" · ", MUTED))
         parts.extend([(stage, ""), (f" {n:,}", "bold")])
     return Content.assemble(*parts)
+
+
+def reason(s: Skipped) -> str:
+    """Why a lead is left out, without the `lead #7 (Name): ` the line already shows."""
+    prefix = f"lead #{s.lead_id} ({s.label}): "
+    return s.why[len(prefix) :] if s.why.startswith(prefix) else s.why
 
 
 class BulkPreviewDialog(Dialog[bool]):
@@ -76,7 +82,8 @@ class BulkPreviewDialog(Dialog[bool]):
                 yield Static(f"{_n(eligible)} will change", id="eligible")
             else:
                 yield Static("None of these leads can take this action", id="eligible")
-            with VerticalScroll(id="left-out"):
+            with VerticalScroll(id="left-out") as left_out:
+                left_out.display = bool(p.skipped)
                 if p.skipped:
                     yield Static(
                         Content.styled(f"{_n(len(p.skipped))} left out:", "$warning"),
@@ -87,7 +94,7 @@ class BulkPreviewDialog(Dialog[bool]):
                             Content.assemble(
                                 literal(f"#{s.lead_id} {s.label}", width=34),
                                 (f"  {s.stage}: ", MUTED),
-                                literal(s.why),
+                                literal(reason(s)),
                             ),
                             classes="skipped",
                         )

@@ -120,12 +120,18 @@ class QueueScreen(QueueRows):
         Binding(
             "shift+down",
             "extend_select(1)",
-            "Extend selection down",
+            "Select down",
+            tooltip="Select this lead and the next one (extends the selection)",
             show=False,
             id="queue.select_down",
         ),
         Binding(
-            "shift+up", "extend_select(-1)", "Extend selection up", show=False, id="queue.select_up"
+            "shift+up",
+            "extend_select(-1)",
+            "Select up",
+            tooltip="Select this lead and the one above (extends the selection)",
+            show=False,
+            id="queue.select_up",
         ),
         Binding(
             "asterisk",
@@ -144,7 +150,12 @@ class QueueScreen(QueueRows):
             id="queue.select_invert",
         ),
         Binding(
-            "escape", "clear_selection", "Clear selection", show=False, id="queue.select_clear"
+            "escape",
+            "clear_selection",
+            "Unselect all",
+            tooltip="Clear the selection (keys act on the lead under the cursor again)",
+            show=False,
+            id="queue.select_clear",
         ),
         Binding(
             "r",
