@@ -8,10 +8,22 @@ import click
 
 from qc_console.cli._common import Env, fail, friendly, pass_env
 
+FIRST_RUN = """qc-console: no rep is set, so there is no queue to open yet.
+
+  Try it:           qc-console demo          (a demo database of its own, as the rep `demo`)
+  Start for real:   qc-console init
+                    qc-console rep add NAME --role rep     (rep | supervisor | sales)
+                    qc-console --rep NAME                  (or QC_REP=NAME, or rep = "NAME"
+                                                            in the file `qc-console config` names)
+  Get leads in:     qc-console --rep NAME import FILE.csv  (CRM, marketing and event exports)"""
+
 
 def open_console(env: Env, *, keymap_path: Path | None = None) -> None:
     """Open the full-screen queue as the acting rep (keys from the settings' [keymap] and
     the keymap file; a bad entry is reported in the console, which still starts)."""
+    if not env.rep and not env.db_url.startswith(("postgresql://", "postgres://")):
+        click.echo(FIRST_RUN, err=True)
+        raise SystemExit(2)
     backend = env.backend()
     try:
         from qc_console.tui.app import QCConsoleApp
