@@ -35,9 +35,16 @@ def open_console(env: Env, *, keymap_path: Path | None = None) -> None:
         keymap_path=keymap_path,
         keymap=settings.keymap,
         theme=settings.theme,
+        save_theme=_save_theme,
     )
     app.run()
     raise SystemExit(app.return_code or 0)
+
+
+def _save_theme(name: str) -> None:
+    from qc_console.config import save_setting
+
+    save_setting("theme", name)
 
 
 @click.command("run")

@@ -13,6 +13,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import Notification, Notify
 from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
 from textual.widgets import Input, TextArea
 
 from qc_console.domain.priority import Clock
@@ -74,6 +75,7 @@ class QCConsoleApp(App[None]):
         poll_seconds: float = 2.0,
         page_size: int = 200,
         timing: TimingHook | None = None,
+        save_theme: Callable[[str], object] | None = None,
     ) -> None:
         """
         Args:
@@ -85,6 +87,8 @@ class QCConsoleApp(App[None]):
             poll_seconds: how often to look for changes made by others (0: never).
             page_size: rows fetched per page of the queue.
             timing: the benchmark's hook.
+            save_theme: called with the theme's name when the user picks another one, so
+                the choice persists (the CLI writes it to the settings file).
         """
         super().__init__()
         self.backend = backend
@@ -94,6 +98,7 @@ class QCConsoleApp(App[None]):
         self.poll_seconds = poll_seconds
         self.page_size = page_size
         self.timing = timing
+        self.save_theme = save_theme
         self.actor_name = backend.actor
         self.actor_role: str | None = None
         """The acting rep's role, once `whoami` has answered (gates the supervisor's keys)."""
@@ -112,10 +117,20 @@ class QCConsoleApp(App[None]):
         return QueueScreen()
 
     def on_mount(self) -> None:
+        if self.save_theme is not None:
+            self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._apply_keymap()
         self._load_role()
         for problem in self.keymap_problems:
             self.notify(problem, title="Keymap", severity="error", timeout=12, markup=False)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if self.save_theme is None:
+            return
+        try:
+            self.save_theme(theme.name)
+        except Exception as exc:  # an unwritable config file must not break the console
+            self.notify(f"theme not saved: {exc}", severity="warning", markup=False)
 
     # --- shared helpers ------------------------------------------------------------------
     def clock(self) -> Clock:

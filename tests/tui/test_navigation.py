@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qc_console.tui.screens.help import HelpScreen
 from qc_console.tui.screens.lead_detail import LeadDetailScreen
 from qc_console.tui.screens.queue import QueueScreen
@@ -228,3 +230,23 @@ async def test_theme_change_recolours_rows(queue: Queue, keymap_file: Path) -> N
         await settle(pilot)
         assert app.palette() != before
         assert table(app).ctx.palette == app.palette()
+
+
+async def test_the_chosen_theme_is_saved_and_used_next_time(
+    queue: Queue, keymap_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qc_console.cli.run import _save_theme
+    from qc_console.config import load_settings
+
+    monkeypatch.setenv("QC_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.delenv("QC_THEME", raising=False)
+    app = make_app(keymap_file, save_theme=_save_theme)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await settle(pilot)
+    assert load_settings().settings.theme == "nord"
+    again = make_app(keymap_file, theme=load_settings().settings.theme)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.theme == "nord"
