@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from qc_console.tui.actions import LEAD_ACTIONS
+from qc_console.tui.dispositions import LEAD_ACTIONS
 from qc_console.tui.keyhelp import key_entries
 
 Command = tuple[str, str, Callable[[], Any]]
