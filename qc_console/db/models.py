@@ -1,4 +1,9 @@
-"""Peewee models: fields and indexes only, never business rules. Timestamps are naive UTC."""
+"""Peewee models: fields and indexes only, never business rules. Timestamps are naive UTC.
+
+A foreign key with `index=False` is served by a composite index of its model that starts with
+its column (migration 0007 dropped the duplicates), or is never looked up (`lead.updated_by`,
+`touch.rep`: migration 0008 dropped their unused indexes).
+"""
 
 from __future__ import annotations
 
@@ -51,8 +56,8 @@ class Lead(BaseModel):
     stage = pw.CharField(max_length=16)
     rating = pw.CharField(max_length=8, null=True)
     rating_rank = pw.SmallIntegerField(default=0)
-    owner = pw.ForeignKeyField(Rep, null=True, backref="leads")
-    sales_owner = pw.ForeignKeyField(Rep, null=True, backref="sales_leads")
+    owner = pw.ForeignKeyField(Rep, null=True, backref="leads", index=False)
+    sales_owner = pw.ForeignKeyField(Rep, null=True, backref="sales_leads", index=False)
     next_action_due = pw.DateTimeField(null=True)
     next_action_note = pw.TextField(default="")
     resurface_on = pw.DateTimeField(null=True)
@@ -68,7 +73,7 @@ class Lead(BaseModel):
     created_at = pw.DateTimeField()
     stage_entered_at = pw.DateTimeField()
     updated_at = pw.DateTimeField()
-    updated_by = pw.ForeignKeyField(Rep, null=True, backref="+")
+    updated_by = pw.ForeignKeyField(Rep, null=True, backref="+", index=False)
     version = pw.IntegerField(default=1)
 
     class Meta:
@@ -85,8 +90,8 @@ class Lead(BaseModel):
 
 
 class Touch(BaseModel):
-    lead = pw.ForeignKeyField(Lead, backref="touches", on_delete="CASCADE")
-    rep = pw.ForeignKeyField(Rep, null=True, backref="+")
+    lead = pw.ForeignKeyField(Lead, backref="touches", on_delete="CASCADE", index=False)
+    rep = pw.ForeignKeyField(Rep, null=True, backref="+", index=False)
     at = pw.DateTimeField()
     channel = pw.CharField(max_length=16)
     outcome = pw.CharField(max_length=24)
@@ -100,7 +105,7 @@ class Touch(BaseModel):
 class Batch(BaseModel):
     """One user action (single or bulk): the unit of undo."""
 
-    actor = pw.ForeignKeyField(Rep, null=True, backref="+")
+    actor = pw.ForeignKeyField(Rep, null=True, backref="+", index=False)
     at = pw.DateTimeField()
     action = pw.CharField(max_length=32)
     size = pw.IntegerField(default=0)
@@ -115,7 +120,7 @@ class Batch(BaseModel):
 class LeadEvent(BaseModel):
     """Append-only audit trail: nothing updates or deletes a row."""
 
-    lead = pw.ForeignKeyField(Lead, backref="events", on_delete="CASCADE")
+    lead = pw.ForeignKeyField(Lead, backref="events", on_delete="CASCADE", index=False)
     actor = pw.ForeignKeyField(Rep, null=True, backref="+")
     at = pw.DateTimeField()
     kind = pw.CharField(max_length=24)
@@ -126,7 +131,7 @@ class LeadEvent(BaseModel):
 
     class Meta:
         table_name = "lead_event"
-        indexes = ((("lead", "id"), False), (("to_stage", "at"), False))
+        indexes = ((("lead", "id"), False),)
 
 
 class AnalyticsRollup(BaseModel):

@@ -1,33 +1,52 @@
-"""The rep's queue: priority classes, filters and paging, all in SQL.
+"""The rep's queue: one page in priority order, every id in that order, the header counts.
 
-Each priority class is its own query walking an index in the class's order, so the first page
-costs a few index probes whatever the size of the table; later pages count the classes they skip.
+Each priority class is its own query walking an index in the class's order (`queue_sql`), so
+the first page costs a few index probes whatever the size of the table; later pages count the
+classes they skip. A page runs SQL kept as text on the driver's cursor and builds its
+`LeadView`s straight from the rows: at 1M leads the ORM's share was three times the query's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import fields
 from datetime import UTC, datetime, time, timedelta
-from decimal import Decimal
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
-from peewee import SQL, Case, Expression, Ordering, fn
+from peewee import Expression, fn
 
-from qc_console.db.database import db, reading
+from qc_console.db import team as team_db
+from qc_console.db.database import db, is_postgres, reading
 from qc_console.db.models import Lead, LeadEvent
-from qc_console.domain.codes import Role
-from qc_console.domain.errors import NotAllowed
-from qc_console.domain.priority import Clock, Priority
+from qc_console.domain.codes import Source
+from qc_console.domain.priority import Clock, classify
 from qc_console.domain.settings import DEFAULT_RULES, Rules
-from qc_console.domain.stages import QC_OPEN, SALES_OPEN, Stage
-from qc_console.domain.values import QueueCounts, QueueFilter, QueuePage, QueueView
-from qc_console.services._apply import DATETIME_FIELDS
-from qc_console.services._rows import Names, to_view, utcnow
-from qc_console.services._runner import resolve_actor
+from qc_console.domain.stages import Rating, Stage
+from qc_console.domain.values import LeadView, QueueCounts, QueueFilter, QueuePage
+from qc_console.services._rows import Names, utcnow
+from qc_console.services.queue_sql import (
+    ALL,
+    _filters,
+    _stages,
+    classes,
+    page_sql,
+    priority_order,
+    scope_of,
+    slot_values,
+)
 
-ALL = "*"
-"""`QueueFilter.owner` value for every rep's leads (supervisors)."""
+__all__ = [
+    "ALL",
+    "_filters",
+    "change_token",
+    "changed_since",
+    "local_day_end",
+    "priority_order",
+    "queue_clock",
+    "queue_counts",
+    "queue_ids",
+    "queue_page",
+]
 
 
 def local_day_end(now: datetime) -> datetime:
@@ -42,287 +61,119 @@ def queue_clock(now: datetime | None = None, rules: Rules = DEFAULT_RULES) -> Cl
     return Clock.at(now, day_end=local_day_end(now), speed_to_lead=rules.speed_to_lead)
 
 
-def _stages(*stages: Stage) -> list[str]:
-    return [s.value for s in stages]
+class _Rep(NamedTuple):
+    id: int
+    name: str
+    role: str
+    active: bool
 
 
-def _class_predicates(c: Clock) -> list[tuple[Priority, Expression, list[Any]]]:
-    """(class, WHERE, ORDER BY) for each priority class of QC work; the WHEREs do not overlap."""
-    breach = (Lead.stage == Stage.RAW) & (Lead.touch_count == 0) & (Lead.created_at < c.sla_cutoff)
-    not_breach = (Lead.stage == Stage.QUALIFIED) | (
-        (Lead.stage == Stage.RAW) & ((Lead.touch_count > 0) | (Lead.created_at >= c.sla_cutoff))
-    )
-    working = Lead.stage.in_(_stages(Stage.RAW, Stage.QUALIFIED))
-    incubating = Lead.stage == Stage.INCUBATING
-    return [
-        (Priority.SLA_BREACH, breach, [Lead.created_at, Lead.id]),
-        (
-            Priority.OVERDUE,
-            working & not_breach & (Lead.next_action_due < c.now),
-            [Lead.next_action_due, Lead.id],
-        ),
-        (
-            Priority.DUE_TODAY,
-            working
-            & not_breach
-            & (Lead.next_action_due >= c.now)
-            & (Lead.next_action_due < c.day_end),
-            [Lead.next_action_due, Lead.id],
-        ),
-        (
-            Priority.RESURFACED,
-            incubating & (Lead.resurface_on <= c.now),
-            [Lead.resurface_on, Lead.id],
-        ),
-        (
-            Priority.REST,
-            (
-                working
-                & not_breach
-                & (Lead.next_action_due.is_null() | (Lead.next_action_due >= c.day_end))
-            )
-            | (incubating & (Lead.resurface_on.is_null() | (Lead.resurface_on > c.now))),
-            [Lead.rating_rank.desc(), Lead.stage_entered_at, Lead.id],
-        ),
-    ]
+_NAMES_SQL = (
+    "SELECT id, name, role, active FROM rep UNION ALL SELECT id, name, NULL, NULL FROM campaign"
+)
 
 
-def priority_order(c: Clock) -> list[Any]:
-    """One ORDER BY equal to the class order (for single-row picks such as claim-next)."""
-    case = Case(None, [(pred, int(p)) for p, pred, _ in _class_predicates(c)], int(Priority.REST))
-    return [case, Lead.rating_rank.desc(), Lead.created_at, Lead.id]
+class _Names(Names):
+    """`Names` in one query on the raw cursor (a page needs them on every call, and each
+    round trip to PostgreSQL counts)."""
+
+    def __init__(self) -> None:
+        self.reps = {}
+        self._campaigns = {}
+        for row in db.execute_sql(_NAMES_SQL).fetchall():
+            if row[2] is None:
+                self._campaigns[row[0]] = row[1]
+            else:
+                self.reps[row[0]] = _Rep(*row)  # type: ignore[assignment]
 
 
-_contactable = Lead.do_not_contact == False  # noqa: E712 (SQL, not Python)
-"""Do-not-contact leads are never queued for a touch."""
+_VIEW_COLUMNS = (
+    "id first_name last_name email phone company title source campaign_id stage rating "
+    "owner_id sales_owner_id touch_count voicemail_count first_touch_at last_touch_at "
+    "next_action_due next_action_note resurface_on reason reason_code amount created_at "
+    "stage_entered_at updated_at updated_by_id version do_not_contact"
+).split()
+_SOURCES = {s.value: s for s in Source}
+_STAGES = {s.value: s for s in Stage}
+_RATINGS = {r.value: r for r in Rating}
 
 
-def _sales_predicates(c: Clock) -> list[tuple[Priority, Expression, list[Any]]]:
-    """A sales rep's queue: overdue follow-ups, then hand-offs awaiting an answer and today's
-    follow-ups, then the rest."""
-    overdue = Lead.next_action_due < c.now
-    not_overdue = Lead.next_action_due.is_null() | (Lead.next_action_due >= c.now)
-    # NULL-safe: an accepted lead without a follow-up must land in REST, not in neither class.
-    today = (Lead.stage == Stage.HANDED_OFF) | (
-        Lead.next_action_due.is_null(False) & (Lead.next_action_due < c.day_end)
-    )
-    return [
-        (Priority.OVERDUE, overdue, [Lead.next_action_due, Lead.id]),
-        (Priority.DUE_TODAY, not_overdue & today, [Lead.stage_entered_at, Lead.id]),
-        (Priority.REST, not_overdue & ~today, [Lead.stage_entered_at, Lead.id]),
-    ]
+def _dt(value: Any) -> Any:
+    """SQLite gives times as text, PostgreSQL as datetimes."""
+    return datetime.fromisoformat(value) if value.__class__ is str else value
 
 
-@dataclass(frozen=True)
-class _Scope:
-    """Whose leads: disjoint owner conditions (empty: anyone's) over `stages`."""
-
-    owners: tuple[Expression, ...]
-    stages: tuple[Stage, ...]
-    sales: bool
-
-    def expression(self) -> Expression:
-        out = Lead.stage.in_(_stages(*self.stages))
-        if self.owners:
-            mine = self.owners[0]
-            for other in self.owners[1:]:
-                mine = mine | other
-            out = mine & out
-        return out if self.sales else out & _contactable
-
-    def branches(self, stage: Stage) -> list[Expression]:
-        """The scope's part in `stage`, cut by owner: each part one index range in order."""
-        out = []
-        for owner in self.owners or (None,):
-            part = Lead.stage == stage
-            part = part if owner is None else owner & part
-            out.append(part if self.sales else part & _contactable)
-        return out
+_new = object.__new__
+_VIEW_FIELDS = 29
+"""`_views` fills every field of `LeadView` (checked here and by the queue tests)."""
+if len(fields(LeadView)) != _VIEW_FIELDS:
+    raise RuntimeError("LeadView changed: update services.queue._views")
 
 
-def _scope_of(f: QueueFilter, names: Names, actor: str) -> _Scope:
-    rep = resolve_actor(names, actor)
-    owner_name = f.owner or rep.name
-    if owner_name == ALL:
-        if rep.role != Role.SUPERVISOR:
-            raise NotAllowed(f"{rep.name} ({rep.role}) cannot see every rep's queue")
-        return _Scope((), _ordered(QC_OPEN), False)
-    owner = names.rep_by_name(owner_name)
-    if owner.role == Role.SALES:
-        return _Scope((Lead.sales_owner == owner.id,), _ordered(SALES_OPEN), True)
-    owners = [Lead.owner == owner.id] + ([Lead.owner.is_null()] if f.include_pool else [])
-    return _Scope(tuple(owners), _ordered(QC_OPEN), False)
+def _views(cursor: Any, names: Names, c: Clock) -> list[LeadView]:
+    """The cursor's lead rows as `_rows.to_view` makes them (a test holds the two equal).
 
+    The views' fields are set without the frozen dataclass's `__init__`, which costs
+    ~3 µs a view in `object.__setattr__` calls: a third of a page's time over the query."""
+    at = {d[0]: i for i, d in enumerate(cursor.description)}
+    pick = itemgetter(*(at[n] for n in _VIEW_COLUMNS))
+    reps, campaigns = names.reps, names.campaigns
 
-def _ordered(stages: frozenset[Stage]) -> tuple[Stage, ...]:
-    return tuple(s for s in Stage if s in stages)
+    def rep(rep_id: int | None) -> str | None:
+        found = reps.get(rep_id)  # type: ignore[arg-type]
+        return None if found is None else found.name
 
-
-def _scope(f: QueueFilter, names: Names, actor: str) -> tuple[Expression, bool]:
-    """Whose leads, and whether that is a sales rep's queue."""
-    scope = _scope_of(f, names, actor)
-    return scope.expression(), scope.sales
-
-
-def _filters(f: QueueFilter, c: Clock, *, stages: bool = True) -> Expression | None:
-    """The filter's conditions; without `stages`, those on the stage alone are left to the
-    caller (a query already cut to one stage)."""
-    conds: list[Expression] = []
-    if f.view == QueueView.NEW:
-        conds.append((Lead.stage == Stage.RAW) & (Lead.touch_count == 0))
-        if not stages:
-            conds[-1] = Lead.touch_count == 0
-    elif f.view == QueueView.INCUBATING and stages:
-        conds.append(Lead.stage == Stage.INCUBATING)
-    elif f.view == QueueView.DUE:
-        conds.append(
-            (
-                Lead.stage.in_(_stages(Stage.RAW, Stage.QUALIFIED))
-                & (Lead.next_action_due < c.day_end)
-            )
-            | ((Lead.stage == Stage.INCUBATING) & (Lead.resurface_on <= c.now))
-            | (
-                (Lead.stage == Stage.RAW)
-                & (Lead.touch_count == 0)
-                & (Lead.created_at < c.sla_cutoff)
-            )
-        )
-    if f.stages and stages:
-        conds.append(Lead.stage.in_(_stages(*f.stages)))
-    if f.ratings:
-        conds.append(Lead.rating.in_([r.value for r in f.ratings]))
-    if f.sources:
-        conds.append(Lead.source.in_([s.value for s in f.sources]))
-    if f.due_today:
-        conds.append((Lead.next_action_due >= c.now) & (Lead.next_action_due < c.day_end))
-    if f.overdue:
-        conds.append(Lead.next_action_due < c.now)
-    if f.ids:
-        conds.append(Lead.id.in_(list(f.ids)))
-    if f.text.strip():
-        needle = f"%{f.text.strip().lower()}%"
-        full = fn.LOWER(Lead.first_name.concat(" ").concat(Lead.last_name))
-        conds.append((full**needle) | (fn.LOWER(Lead.company) ** needle) | (Lead.email_key**needle))
-    if not conds:
-        return None
-    out = conds[0]
-    for cond in conds[1:]:
-        out = out & cond
-    return out
-
-
-def _where(base: Expression, extra: Expression | None) -> Expression:
-    return base if extra is None else base & extra
-
-
-def _part_predicates(c: Clock) -> dict[tuple[Priority, Stage], Expression]:
-    """`_class_predicates` for one stage at a time, the stage conditions worked out.
-
-    A query cut to one stage that still carries `stage IN (…)` and `stage = …` terms makes
-    PostgreSQL multiply their selectivities, expect one row and pick an index that does not
-    give the class's order (7 ms instead of 1 at 1M leads). The queue tests check that pages
-    made from these equal the classes' own queries.
-    """
-    raw_not_breach = (Lead.touch_count > 0) | (Lead.created_at >= c.sla_cutoff)
-    overdue = Lead.next_action_due < c.now
-    today = (Lead.next_action_due >= c.now) & (Lead.next_action_due < c.day_end)
-    later = Lead.next_action_due.is_null() | (Lead.next_action_due >= c.day_end)
-    raw, qualified, incubating = Stage.RAW, Stage.QUALIFIED, Stage.INCUBATING
-    return {
-        (Priority.SLA_BREACH, raw): (Lead.touch_count == 0) & (Lead.created_at < c.sla_cutoff),
-        (Priority.OVERDUE, raw): raw_not_breach & overdue,
-        (Priority.OVERDUE, qualified): overdue,
-        (Priority.DUE_TODAY, raw): raw_not_breach & today,
-        (Priority.DUE_TODAY, qualified): today,
-        (Priority.RESURFACED, incubating): Lead.resurface_on <= c.now,
-        (Priority.REST, raw): raw_not_breach & later,
-        (Priority.REST, qualified): later,
-        (Priority.REST, incubating): Lead.resurface_on.is_null() | (Lead.resurface_on > c.now),
-    }
-
-
-def _classes(
-    f: QueueFilter, names: Names, actor: str, c: Clock
-) -> Iterator[tuple[Priority, Expression, list[Any], list[Expression]]]:
-    """(class, WHERE, ORDER BY, the WHERE as disjoint parts) for each class in order."""
-    scope = _scope_of(f, names, actor)
-    extra = _filters(f, c)
-    part_extra = _filters(f, c, stages=False)
-    per_stage = _part_predicates(c)
-    wanted = set(f.stages or Stage)
-    if f.view == QueueView.NEW:
-        wanted &= {Stage.RAW}
-    elif f.view == QueueView.INCUBATING:
-        wanted &= {Stage.INCUBATING}
-    for prio, pred, order in _sales_predicates(c) if scope.sales else _class_predicates(c):
-        parts = []
-        for stage in (s for s in scope.stages if s in wanted):
-            part = pred if scope.sales else per_stage.get((prio, stage))
-            if part is not None:
-                parts += [_where(b & part, part_extra) for b in scope.branches(stage)]
-        yield prio, _where(scope.expression() & pred, extra), order, parts
-
-
-def _class_rows(
-    parts: list[Expression], order: list[Any], offset: int, limit: int
-) -> list[dict[str, Any]]:
-    """One class's leads in its order, `offset` and `limit` applied.
-
-    One OR-ed query (owner = me OR no owner, stage IN (…)) cannot walk an index in the class's
-    order, so at 1M leads it sorted every matching row for each page. Each part alone is one
-    index range in order; their first rows are merged by a UNION ALL that sorts only those.
-    """
-    # `*` rather than 36 named columns: peewee renders SQL in Python, and `_rows` needs no
-    # field objects.
-    queries = [Lead.select(SQL("*")).where(p).order_by(*order) for p in parts]
-    if not queries:
-        return []
-    if len(queries) == 1:
-        query = queries[0].offset(offset).limit(limit)
-    else:
-        merged = None
-        for i, q in enumerate(queries):
-            part = Lead.select(SQL("*")).from_(q.limit(offset + limit).alias(f"part{i}"))
-            merged = part if merged is None else merged + part  # UNION ALL
-        outer = [_by_name(o) for o in order]
-        query = merged.order_by(*outer).offset(offset).limit(limit)  # type: ignore[union-attr]
-    return _rows(db.execute(query))
-
-
-def _rows(cursor: Any) -> list[dict[str, Any]]:
-    """Leads as `load_rows` gives them, straight from the cursor: peewee's conversion of every
-    field of 100 rows × 36 columns cost more than the query itself (1.8 ms against 0.3 ms at
-    1M leads); only the few typed columns need converting."""
-    columns = [d[0] for d in cursor.description]
-    typed = [(i, c, _CONVERTERS[c]) for i, c in enumerate(columns) if c in _CONVERTERS]
     out = []
     for raw in cursor.fetchall():
-        row = dict(zip(columns, raw, strict=True))
-        for i, c, convert in typed:
-            if raw[i] is not None:
-                row[c] = convert(raw[i])
-        out.append(row)
+        (
+            id_, first, last, email, phone, company, title, source, campaign_id, stage,
+            rating, owner_id, sales_owner_id, touches, voicemails, first_touch, last_touch,
+            due, note, resurface_on, reason, reason_code, amount, created_at, entered_at,
+            updated_at, updated_by_id, version, dnc,
+        ) = pick(raw)  # fmt: skip
+        stage = _STAGES[stage]
+        created_at, due, resurface_on = _dt(created_at), _dt(due), _dt(resurface_on)
+        view = _new(LeadView)
+        view.__dict__.update(
+            id=id_,
+            first_name=first,
+            last_name=last,
+            email=email,
+            phone=phone,
+            company=company,
+            title=title,
+            source=_SOURCES[source],
+            campaign=campaigns.get(campaign_id) if campaign_id else None,
+            stage=stage,
+            rating=_RATINGS[rating] if rating else None,
+            owner=rep(owner_id),
+            sales_owner=rep(sales_owner_id),
+            touch_count=touches,
+            voicemail_count=voicemails,
+            first_touch_at=_dt(first_touch),
+            last_touch_at=_dt(last_touch),
+            next_action_due=due,
+            next_action_note=note,
+            resurface_on=resurface_on,
+            reason=reason or reason_code,
+            amount=float(amount) if amount is not None else None,
+            created_at=created_at,
+            stage_entered_at=_dt(entered_at),
+            updated_at=_dt(updated_at),
+            updated_by=rep(updated_by_id),
+            version=version,
+            do_not_contact=bool(dnc),
+            priority=classify(
+                stage=stage,
+                touch_count=touches,
+                created_at=created_at,
+                next_action_due=due,
+                resurface_on=resurface_on,
+                clock=c,
+            ),
+        )
+        out.append(view)
     return out
-
-
-def _datetime(value: Any) -> datetime:
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _decimal(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-_CONVERTERS: dict[str, Any] = {name: _datetime for name in DATETIME_FIELDS} | {
-    "amount": _decimal,
-    "do_not_contact": bool,
-}
-
-
-def _by_name(o: Any) -> SQL:
-    if isinstance(o, Ordering):
-        return SQL(f"{o.node.column_name} {o.direction}")
-    return SQL(o.column_name)
 
 
 def queue_page(
@@ -337,22 +188,24 @@ def queue_page(
     """One page of a queue in priority order (owned leads plus the pool, unless filtered)."""
     c = queue_clock(now, rules)
     with reading():
-        names = Names()
-        rows: list[dict[str, Any]] = []
+        names = _Names()
+        cursor = db.cursor()
+        views: list[LeadView] = []
         skip = offset
-        for _prio, where, order, parts in _classes(f, names, actor, c):
-            if len(rows) > limit:
+        for cls in page_sql(f, scope_of(f, names, actor)):
+            if len(views) > limit:
                 break
             if skip:
-                n = Lead.select().where(where).count()
+                cursor.execute(cls.count.sql, cls.count.args(slot_values(c, 0, 0)))
+                n = cursor.fetchone()[0]
                 if n <= skip:
                     skip -= n
                     continue
-            want = limit + 1 - len(rows)  # one extra row tells whether there is a next page
-            rows.extend(_class_rows(parts, order, skip, want))
+            want = limit + 1 - len(views)  # one extra row tells whether there is a next page
+            cursor.execute(cls.page.sql, cls.page.args(slot_values(c, skip, want)))
+            views += _views(cursor, names, c)
             skip = 0
-        views = tuple(to_view(r, names, c) for r in rows[:limit])
-    return QueuePage(rows=views, offset=offset, has_more=len(rows) > limit)
+    return QueuePage(rows=tuple(views[:limit]), offset=offset, has_more=len(views) > limit)
 
 
 def queue_ids(
@@ -361,9 +214,9 @@ def queue_ids(
     """Every lead id matching the filter, in queue order (select-all across pages)."""
     c = queue_clock(now, rules)
     with reading():
-        names = Names()
+        scope = scope_of(f, Names(), actor)
         out: list[int] = []
-        for _prio, where, order, _parts in _classes(f, names, actor, c):
+        for _prio, where, order, _parts in classes(f, scope, c):
             out.extend(i for (i,) in Lead.select(Lead.id).where(where).order_by(*order).tuples())
     return out
 
@@ -374,9 +227,10 @@ def queue_counts(
     """The header line: due today, overdue, new untouched, resurfacing, all open."""
     c = queue_clock(now, rules)
     with reading():
-        scope, _sales = _scope(
-            QueueFilter(owner=f.owner, include_pool=f.include_pool), Names(), actor
-        )
+        whose = QueueFilter(owner=f.owner, include_pool=f.include_pool)
+        scope = scope_of(whose, Names(), actor).expression()
+        if f.ids:  # a drill-down counts its own leads, not the whole scope
+            scope = scope & Lead.id.in_(list(f.ids))
         working = Lead.stage.in_(_stages(Stage.RAW, Stage.QUALIFIED))
 
         def count(cond: Expression) -> int:
@@ -394,15 +248,24 @@ def queue_counts(
 
 
 def change_token() -> int:
-    """Grows whenever any lead changes (the newest event id): cheap polling for live refresh."""
+    """Grows whenever a lead the actor can see changes (an event id): cheap polling for live
+    refresh. PostgreSQL: see `db.team.change_token` (row-level security made max(id) slow)."""
+    if is_postgres():
+        return team_db.change_token()
     with reading():
         return int(LeadEvent.select(fn.MAX(LeadEvent.id)).scalar() or 0)
 
 
 def changed_since(token: int, ids: list[int] | None = None) -> list[int]:
-    """Ids of leads with events after `token` (restricted to `ids` when given)."""
+    """Ids of leads with events after `token` (restricted to `ids` when given). In team mode
+    also the leads those events took out of the actor's sight (reassigned, claimed)."""
     with reading():
         query = LeadEvent.select(LeadEvent.lead_id).where(LeadEvent.id > token).distinct()
         if ids is not None:
             query = query.where(LeadEvent.lead_id.in_(ids))
-        return [i for (i,) in query.tuples()]
+        found = [i for (i,) in query.tuples()]
+        if is_postgres():
+            wanted = None if ids is None else set(ids)
+            gone = [i for i in team_db.left_view(token) if wanted is None or i in wanted]
+            found += sorted(set(gone) - set(found))
+        return found

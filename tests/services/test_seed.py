@@ -16,12 +16,13 @@ import pytest
 from qc_console.db.database import close_database, db
 from qc_console.db.models import Batch, Campaign, Lead, LeadEvent, Rep, Touch
 from qc_console.domain.codes import Source
-from qc_console.domain.errors import BadInput
+from qc_console.domain.errors import BadInput, NothingToUndo, UndoConflict
 from qc_console.domain.stages import QC_OPEN, Rating, Stage, can_move
-from qc_console.domain.values import NewLead, QueueFilter, QueueView
-from qc_console.services import dispositions, leads, queue, sales, touches
+from qc_console.domain.values import NewLead, QueueFilter
+from qc_console.services import dispositions, leads, queue, sales, touches, undo
 from qc_console.services import seed as seeding
 from qc_console.services.facade import open_backend
+from qc_console.services.integrity import check_integrity
 from qc_console.services.seed import plan, writer
 from qc_console.services.seed.clock import add_business_days, to_datetime, to_seconds
 from qc_console.services.seed.data import sample_data
@@ -79,6 +80,29 @@ def test_planning_in_worker_processes_gives_the_same_rows(
     assert seed_fresh(tmp_path, "workers.sqlite", leads=SMALL) == alone
 
 
+def indexes() -> list[tuple[str, str]]:
+    sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    return [tuple(r) for r in db.execute_sql(sql).fetchall()]
+
+
+def test_a_big_load_builds_the_same_indexes_and_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_backend(f"sqlite:///{tmp_path / 'schema.sqlite'}", "nobody")
+    db.connect(reuse_if_open=True)
+    schema = indexes()
+    close_database()
+    monkeypatch.setattr(seeding, "REBUILD_INDEXES_FROM", 10**9)
+    small = seed_fresh(tmp_path, "small.sqlite", leads=SMALL)
+    monkeypatch.setattr(seeding, "REBUILD_INDEXES_FROM", 1)
+    assert seed_fresh(tmp_path, "big.sqlite", leads=SMALL) == small
+    open_backend(f"sqlite:///{tmp_path / 'big.sqlite'}", "nobody")
+    db.connect(reuse_if_open=True)
+    assert indexes() == schema
+    assert check_integrity().ok
+    close_database()
+
+
 def test_seed_refuses_a_database_that_holds_leads(migrated: str) -> None:
     seeding.seed_demo(leads=SMALL, now=NOW)
     with pytest.raises(BadInput, match="already holds leads"):
@@ -112,6 +136,8 @@ def test_versions_events_and_batches_agree(seeded: str) -> None:
     for e in LeadEvent.select().order_by(LeadEvent.id):
         events[e.lead_id].append(e)
     batches = {b.id: b for b in Batch.select()}
+    assert len(batches) > 50, "recent actions are undoable"
+    undoable_from = NOW - timedelta(days=plan.UNDOABLE_DAYS)
     for lead in Lead.select():
         mine = events[lead.id]
         assert mine[0].kind == "create"
@@ -120,10 +146,27 @@ def test_versions_events_and_batches_agree(seeded: str) -> None:
         assert mine[-1].at <= NOW
         assert (lead.updated_at, lead.updated_by_id) == (mine[-1].at, mine[-1].actor_id)
         for e in mine:
-            b = batches[e.batch_id]
-            assert (b.actor_id, b.at, b.action, b.size) == (e.actor_id, e.at, e.kind, 1)
             if e.kind not in ("create", "touch", "claim", "next_action"):
                 assert can_move(Stage(e.from_stage), Stage(e.to_stage)), (e.kind, e.from_stage)
+            if e.at < undoable_from:  # older history cannot be undone
+                assert e.batch_id is None, e.id
+                continue
+            b = batches.pop(e.batch_id)
+            assert (b.actor_id, b.at, b.action, b.size) == (e.actor_id, e.at, e.kind, 1)
+    assert not batches, "every batch is one event's"
+
+
+def test_recent_seeded_actions_can_be_undone_and_the_history_stays_sound(seeded: str) -> None:
+    assert check_integrity().ok
+    undone = []
+    for rep in Rep.select().where(Rep.role != "supervisor").order_by(Rep.id):
+        try:
+            undone.append(undo.undo_last(actor=rep.name, now=NOW))
+        except (NothingToUndo, UndoConflict):
+            continue
+    assert undone
+    assert all(r.leads for r in undone)
+    assert check_integrity().ok
 
 
 def test_open_leads_have_a_next_step_unless_planted_black_holes(seeded: str) -> None:
@@ -327,30 +370,3 @@ def test_the_planted_lags_and_elasticities_are_recovered(tmp_path: Path) -> None
         assert best == lag
         assert fits[lag][0] == pytest.approx(elasticity, rel=0.10)
         assert fits[lag][1] > 0.9
-
-
-@pytest.mark.parametrize(
-    ("actor", "f"),
-    [
-        ("demo", QueueFilter()),
-        ("demo", QueueFilter(stages=(Stage.QUALIFIED, Stage.INCUBATING))),
-        ("demo", QueueFilter(view=QueueView.NEW)),
-        ("demo", QueueFilter(view=QueueView.DUE, include_pool=False)),
-        ("maya", QueueFilter(ratings=(Rating.HIGH, Rating.MEDIUM))),
-        ("demo", QueueFilter(text="e")),
-        ("grace", QueueFilter(owner=queue.ALL)),
-        ("nora", QueueFilter()),
-    ],
-)
-def test_queue_pages_follow_the_queue_order(seeded: str, actor: str, f: QueueFilter) -> None:
-    """Pages (one UNION ALL of index ranges per class) walk the same order as the plain
-    per-class queries of `queue_ids`."""
-    everything = queue.queue_ids(f, actor=actor, now=NOW)
-    paged: list[int] = []
-    while True:
-        page = queue.queue_page(f, actor=actor, offset=len(paged), limit=7, now=NOW)
-        paged += [v.id for v in page.rows]
-        if not page.has_more:
-            break
-    assert paged == everything and len(set(paged)) == len(paged)
-    assert everything

@@ -90,7 +90,12 @@ class Life:
         actor = self._qc_actor(at)
         rating = self.rng.pick(RATINGS)
         fields: Row = {"stage": "qualified", "rating": rating, "resurface_on": None}
-        if self.row["next_action_due"] is None:  # dispositions._follow_up
+        due = self.row["next_action_due"]
+        if self.row["stage"] != "qualified" and (due is None or due < self.fmt(at)):
+            # dispositions._after_qualifying: the next step is the hand-off
+            fields |= {"next_action_due": self.fmt(at + DAY), "next_action_note": "hand off"}
+            self.due = at + DAY
+        elif due is None:  # dispositions._follow_up
             fields |= {"next_action_due": self.fmt(at + DAY), "next_action_note": "follow up"}
             self.due = at + DAY
         self.act(at, actor, "qualify", fields, {"rating": rating})

@@ -25,6 +25,8 @@ from qc_console.services.seed.people import HAND_ENTERED, Identities, weighted
 
 CHUNK = 5000
 """Leads per chunk (and per random stream: changing it changes the demo)."""
+UNDOABLE_DAYS = 14
+"""Seeded actions of the last this many days are batches undo can take back (events.History)."""
 
 LEAD_COLUMNS = (
     "id first_name last_name email email_key phone phone_key company title country notes "
@@ -73,7 +75,8 @@ class Planner:
         self.rep_name = {v: k for k, v in ids.reps.items()}
         self.demo = ids.reps["demo"]
         self.fmt = Formatter()
-        self.history = History()
+        self.undoable_from = self.fmt(now - UNDOABLE_DAYS * DAY)
+        self.history = History(self.undoable_from)
 
     @property
     def chunks(self) -> int:
@@ -85,7 +88,7 @@ class Planner:
         cohort = self.layout.cohort_start
         k = next(k for k in range(len(cohort) - 1) if start < cohort[k + 1])
         rng = Dice(self.seed * 1_000_003 + c)
-        self.history = history = History()
+        self.history = history = History(self.undoable_from)
         leads = []
         for i in range(start, stop):
             while i >= cohort[k + 1]:
