@@ -79,7 +79,7 @@ class Env:
 
 
 def fail(message: str, *, code: int = 1) -> NoReturn:
-    click.echo(f"qc-console: {message}", err=True)
+    click.echo(f"qc-console: {message.rstrip()}", err=True)  # psycopg2 messages end in "\n"
     sys.exit(code)
 
 

@@ -23,6 +23,7 @@ from qc_console.domain.stages import Rating, Stage
 from qc_console.domain.values import NewLead, QueueFilter
 from qc_console.services import reps
 from qc_console.services.facade import ServiceBackend
+from qc_console.services.team import is_team_url
 
 DEMO_REP = "demo"
 
@@ -86,6 +87,12 @@ def demo(env: Env) -> None:
     rep = env.rep if given(env, "rep") else None
     if not given(env, "database_url"):
         env.db_url = demo_db_url()  # never the real database named in the config file
+    if is_team_url(env.db_url):  # the demo acts as its demo rep; team mode has logins
+        fail(
+            "demo needs a SQLite file: on PostgreSQL run `qc-console seed`, then connect as"
+            " a rep's login (`qc-console team add-rep`)",
+            code=2,
+        )
     env.backend(rep_required=False)
     with db.connection_context():
         if not Lead.select().exists():

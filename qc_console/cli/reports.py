@@ -11,8 +11,10 @@ import click
 
 from qc_console.cli._common import Env, fail, friendly, pass_env
 from qc_console.cli.report_format import emit, render_table
+from qc_console.db.database import db
 from qc_console.domain.errors import BadInput
 from qc_console.domain.metrics import REACH_EDGES_DAYS, iso_label, sparkline
+from qc_console.services import team
 from qc_console.services.analytics._common import ReportFilter
 from qc_console.services.analytics.api import Analytics
 
@@ -61,6 +63,8 @@ def _filter(kw: dict[str, Any]) -> ReportFilter:
 
 def _analytics(env: Env) -> Analytics:
     env.backend(rep_required=False)  # opens the database and brings the schema up to date
+    with db.connection_context():
+        team.require_report_reader()  # team mode: supervisors (and the admin) only
     return Analytics()
 
 

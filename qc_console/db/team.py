@@ -13,7 +13,9 @@ clearer messages):
 - supervisor: everything.
 - everyone: `lead_event` is insert-only (no UPDATE/DELETE grant at all) and every new event,
   touch, batch and lead change names the login itself as actor; batches are readable by all
-  and updatable (size, undone_at) by their own actor only; `rep` and `campaign` are readable.
+  and updatable (size, undone_at) by their own actor only; so are import runs (QC logins:
+  readable by all, so a file is not imported twice; counts updatable by their actor);
+  `rep` and `campaign` are readable.
 
 Duplicates: a rep cannot see another rep's lead, so `create_lead`'s lookup goes through the
 SECURITY DEFINER function `qc_lead_with_key` (it returns only an id), and a trigger refuses a
@@ -23,8 +25,10 @@ duplicate INSERT by a rep's login (e.g. an import) that the rep could not see.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from peewee import __exception_wrapper__
 
@@ -58,7 +62,12 @@ GRANTS: dict[str, list[str]] = {
         f"GRANT SELECT, INSERT ON batch TO {ALL}",
         f"GRANT UPDATE (size, undone_at) ON batch TO {ALL}",  # _apply.write, undo_last
     ],
-    "import_run": [f"GRANT SELECT, INSERT ON import_run TO {QC}"],
+    "import_run": [
+        f"GRANT SELECT, INSERT ON import_run TO {QC}",
+        # the counts, written when the import is done (services.bulk_import)
+        "GRANT UPDATE (rows, new, merged, rejected, do_not_contact, skipped, size)"
+        f" ON import_run TO {QC}",
+    ],
     # The rollups fold in *every* event: a login that sees only some of them must not write.
     "analytics_rollup": [
         "GRANT SELECT, INSERT, UPDATE, DELETE ON analytics_rollup TO qc_supervisor"
@@ -102,6 +111,12 @@ POLICIES: dict[str, list[str]] = {
         f"CREATE POLICY qc_insert ON lead_event FOR INSERT TO qc_rep, qc_sales"
         f" WITH CHECK (actor_id = {ME} AND {VISIBLE.format(table='lead_event')})",
     ],
+    "import_run": [  # every run is readable: the same file is not imported twice
+        f"CREATE POLICY qc_read ON import_run FOR SELECT TO {QC} USING (true)",
+        f"CREATE POLICY qc_insert ON import_run FOR INSERT TO {QC} WITH CHECK (actor_id = {ME})",
+        f"CREATE POLICY qc_update ON import_run FOR UPDATE TO {QC}"
+        f" USING (actor_id = {ME}) WITH CHECK (actor_id = {ME})",
+    ],
     "batch": [
         f"CREATE POLICY qc_read ON batch FOR SELECT TO {ALL} USING (true)",
         f"CREATE POLICY qc_insert ON batch FOR INSERT TO {ALL} WITH CHECK (actor_id = {ME})",
@@ -128,6 +143,32 @@ BEGIN
 END $$;
 REVOKE ALL ON FUNCTION qc_lead_with_key(text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION qc_lead_with_key(text, text) TO {all};
+
+CREATE OR REPLACE FUNCTION qc_last_event_id() RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    SELECT COALESCE(max(id), 0) FROM lead_event  -- one probe of the primary key's index
+$$;
+REVOKE ALL ON FUNCTION qc_last_event_id() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION qc_last_event_id() TO {all};
+
+CREATE OR REPLACE FUNCTION qc_left_view(p_since bigint, p_upto bigint) RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    -- Leads whose events in (p_since, p_upto] took them out of the calling login's sight:
+    -- a rep's lead (or a pool lead) given to someone else, a sales rep's hand-off moved to
+    -- another; row-level security hides those events, yet the console must drop the row.
+    WITH me AS (SELECT id, role FROM rep WHERE name = session_user),
+    ev AS (
+        SELECT lead_id, data::jsonb -> 'before' AS b FROM lead_event
+        WHERE id > p_since AND id <= p_upto
+    )
+    SELECT DISTINCT ev.lead_id FROM ev, me
+    WHERE (me.role = 'rep' AND ev.b ? 'owner_id'
+           AND (jsonb_typeof(ev.b -> 'owner_id') = 'null' OR (ev.b ->> 'owner_id')::int = me.id))
+       OR (me.role = 'sales' AND ev.b ? 'sales_owner_id'
+           AND (ev.b ->> 'sales_owner_id')::int = me.id)
+$$;
+REVOKE ALL ON FUNCTION qc_left_view(bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION qc_left_view(bigint, bigint) TO {all};
 
 CREATE OR REPLACE FUNCTION qc_lock_event_log() RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
@@ -256,6 +297,49 @@ def lock_event_log() -> None:
         _sql("SELECT qc_lock_event_log()")
     else:
         _sql("LOCK TABLE lead_event IN SHARE MODE")
+
+
+_tokens: WeakKeyDictionary[Any, tuple[int, int]] = WeakKeyDictionary()
+"""Per database (one URL, so one login): (newest event id seen, the token handed out)."""
+_tokens_lock = threading.Lock()
+
+
+def change_token() -> int:
+    """A number that grows whenever a lead this login can see changes (PostgreSQL).
+
+    `max(lead_event.id)` under row-level security checks the policies row after row back to
+    the newest event the login may see (a rep of a big team: many ms per poll). Instead the
+    newest id overall comes from a SECURITY DEFINER function (one index probe), and only the
+    events since the last poll are checked for one the login can see: the token moves to the
+    newest id then, and stays put for changes the login cannot see (no needless refresh).
+    Without team mode (no policies) it is the plain, already cheap `max(id)`."""
+    if not is_set_up("qc_left_view(bigint,bigint)"):
+        return int(_sql("SELECT COALESCE(max(id), 0) FROM lead_event").fetchone()[0])
+    newest = int(_sql("SELECT qc_last_event_id()").fetchone()[0])
+    key = db.obj
+    with _tokens_lock:
+        seen, token = _tokens.get(key, (-1, newest))
+    if seen != -1 and newest != seen:
+        if newest < seen:  # the log went back (a restore): tell the console
+            token = newest
+        elif _sql(  # row-level security applies: only events the login can see count …
+            "SELECT EXISTS (SELECT 1 FROM lead_event WHERE id > %s AND id <= %s)"
+            " OR EXISTS (SELECT 1 FROM qc_left_view(%s, %s))",  # … and leads it lost sight of
+            (seen, newest, seen, newest),
+        ).fetchone()[0]:
+            token = newest
+    with _tokens_lock:
+        _tokens[key] = (newest, token)
+    return token
+
+
+def left_view(since: int) -> list[int]:
+    """Ids of leads that events after `since` took out of this login's sight (team mode;
+    elsewhere nothing leaves anyone's sight): the console drops them."""
+    if not is_set_up("qc_left_view(bigint,bigint)"):
+        return []
+    rows = _sql("SELECT qc_left_view(%s, %s)", (since, 2**63 - 1)).fetchall()
+    return [int(r[0]) for r in rows]
 
 
 def current_login() -> str:

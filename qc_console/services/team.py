@@ -122,6 +122,22 @@ def add_rep_login(
     return AddedLogin(view, created, rep is None, password is not None)
 
 
+def require_report_reader() -> None:
+    """The refinery reports cover every rep's work, so in team mode they are the supervisors'
+    (as in the console): a rep's or sales login gets a clear refusal instead of the
+    database's "permission denied" on the rollup (or figures silently cut down by row-level
+    security). A login without a rep row (the admin who owns the tables) and SQLite pass."""
+    if not is_postgres():
+        return
+    login = team_db.current_login()
+    rep = Rep.get_or_none(Rep.name == login)
+    if rep is not None and rep.role != Role.SUPERVISOR.value:
+        raise NotAllowed(
+            f"{login} ({rep.role}) cannot read the refinery reports: they cover every rep's"
+            " work, so they are for supervisors"
+        )
+
+
 def whoami() -> str:
     """The database login this connection acts as (`current_user`)."""
     _require_postgres()

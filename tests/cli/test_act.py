@@ -86,8 +86,11 @@ def test_dry_run_of_every_kind_writes_nothing(
     center: QC, leads: list[int], args: list[str]
 ) -> None:
     handed_off(center, leads[3])
-    before = center.dump()
     rep = "sam" if args[0] in ("accept", "reject", "outcome") else "ann"
+    if rep == "sam":  # a lead sam can see (on PostgreSQL a login sees only its hand-offs)
+        handed_off(center, leads[2])
+        center.ok("act", "accept", "--ids", str(leads[2]), rep="sam")
+    before = center.dump()
     result = center("act", *args, "--ids", ids(leads[3], leads[2]), "--dry-run", rep=rep)
     assert result.exit_code in (0, 1), result.output
     assert result.stdout.startswith("dry run: ") and "nothing was written" in result.stdout
@@ -233,7 +236,9 @@ def test_undo_reverts_the_last_bulk_action_then_has_nothing_left(
     center: QC, leads: list[int]
 ) -> None:
     refused = center("act", "purge", "--reason", "no_budget", "--ids", ids(*leads), rep="bob")
-    assert refused.exit_code == 1 and "belongs to ann" in refused.stderr
+    # on PostgreSQL row-level security hides ann's leads from bob's login altogether
+    why = "does not exist" if center.on_pg else "belongs to ann"
+    assert refused.exit_code == 1 and why in refused.stderr
     # the refusal wrote nothing, so bob has nothing to undo
     nothing = center("act", "undo", rep="bob")
     assert nothing.exit_code == 1 and "nothing to undo" in nothing.stderr
@@ -247,9 +252,8 @@ def test_undo_reverts_the_last_bulk_action_then_has_nothing_left(
 
 def test_db_and_rep_after_the_action(center: QC, leads: list[int]) -> None:
     result = center(
-        "act", "qualify", "--rating", "low", "--ids", str(leads[0]),
-        "--db", center.url, "--rep", "ann", db=False,
-    )  # fmt: skip
+        "act", "qualify", "--rating", "low", "--ids", str(leads[0]), *center.who("ann"), db=False
+    )
     assert result.exit_code == 0, result.output
     assert center.lead(leads[0]).rating == "low"
 

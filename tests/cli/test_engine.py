@@ -18,6 +18,7 @@ def test_init_creates_then_reports_up_to_date(qc: QC) -> None:
 
 
 def test_a_bad_database_url_is_one_line_exit_2(qc: QC) -> None:
+    qc.sqlite_only("no database is opened: the SQLite run covers it")
     result = qc("--db", "mysql://x", "init", db=False)
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "sqlite:///" in result.stderr
@@ -87,6 +88,8 @@ def test_add_options(center: QC) -> None:
 )
 def test_add_refusals(center: QC, args: list[str], rep: str, code: int, message: str) -> None:
     center.add("Dup", "--email", "dup@example.com") if "dup@example.com" in args else None
+    if center.on_pg and rep == "nobody":  # the identity is the login: there is none
+        code, message = 2, 'role "nobody" does not exist'
     before = center.dump()
     base = ["add", "--first", "A", "--last", "B", "--company", "C"]
     result = center(*base, *args, rep=rep)
@@ -97,17 +100,31 @@ def test_add_refusals(center: QC, args: list[str], rep: str, code: int, message:
 
 def test_commands_that_act_need_a_rep(center: QC) -> None:
     result = center("queue")
-    assert result.exit_code == 2
-    assert "--rep" in result.stderr
+    if center.on_pg:  # the admin's login (postgres) has no rep row
+        assert result.exit_code == 1
+        assert "no rep named 'postgres'" in result.stderr
+    else:
+        assert result.exit_code == 2
+        assert "--rep" in result.stderr
+    assert result.stderr.count("\n") == 1
 
 
 def test_db_and_rep_may_follow_the_subcommand(center: QC) -> None:
     lead_id = center.add("Late")
-    result = center("queue", "--db", center.url, "--rep", "ann", db=False)
+    result = center("queue", *center.who("ann"), db=False)
     assert result.exit_code == 0, result.output
     assert str(lead_id) in result.stdout
     # and they override the ones before it
-    assert center("--rep", "sam", "queue", "--rep", "ann").stdout == result.stdout
+    again = center(*center.who("sam"), "queue", *center.who("ann"), db=False)
+    assert again.stdout == result.stdout
+
+
+def test_rep_is_refused_on_postgres(center: QC) -> None:
+    if not center.on_pg:
+        pytest.skip("PostgreSQL only: on SQLite --rep names the acting rep")
+    result = center("--rep", "ann", "queue")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "--rep/QC_REP cannot be used with PostgreSQL" in result.stderr
 
 
 def _table(stdout: str) -> list[str]:
@@ -196,6 +213,7 @@ def test_seed_prints_one_summary_line_and_refuses_a_second_time(qc: QC) -> None:
 def test_demo_uses_its_own_database_and_prints_the_queue_without_a_terminal(
     qc: QC, tmp_path: Path
 ) -> None:
+    qc.sqlite_only("without --db the demo builds its own SQLite file")
     result = qc("demo", db=False)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "data" / "qc-console" / "demo.sqlite").exists()
@@ -208,6 +226,14 @@ def test_demo_uses_its_own_database_and_prints_the_queue_without_a_terminal(
 
 
 def test_demo_on_a_named_database(qc: QC) -> None:
+    if qc.on_pg:  # the demo acts as its demo rep: team mode has logins, so it says what to do
+        qc.ok("init")
+        before = qc.dump()
+        result = qc("demo")
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1
+        assert "qc-console seed" in result.stderr
+        assert qc.dump() == before
+        return
     result = qc("demo")
     assert result.exit_code == 0, result.output
-    assert qc.path.exists()
+    assert qc.path is not None and qc.path.exists()

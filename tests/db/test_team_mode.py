@@ -264,3 +264,37 @@ def test_team_mode_needs_postgres(tmp_path: Any) -> None:
         env={"QC_REP": None, "QC_CONFIG": "/nonexistent/qc.toml"},
     )
     assert result.exit_code == 2 and "needs a PostgreSQL database" in result.stderr
+
+
+def test_a_reps_change_token_moves_only_for_changes_the_rep_can_see(
+    team: Team, leads: dict[str, int]
+) -> None:
+    note = (
+        "INSERT INTO lead_event (lead_id, actor_id, at, kind, data)"
+        " VALUES (%s, (SELECT id FROM rep WHERE name = 'sue'), now(), 'note', '{}')"
+    )
+    ann = team.as_("ann")  # ann's console, polling
+    token = ann.change_token()
+    assert ann.change_token() == token
+    team.sql("sue", note, (leads["bob"],))
+    assert ann.change_token() == token  # bob's lead: nothing ann's console could refresh
+    team.sql("sue", note, (leads["pool"],))
+    moved = ann.change_token()
+    assert moved > token and ann.changed_since(token) == [leads["pool"]]
+    assert ann.change_token() == moved
+
+
+def test_a_lead_given_away_leaves_the_reps_console(team: Team, leads: dict[str, int]) -> None:
+    from qc_console.db.database import db
+
+    ann = team.as_("ann")  # ann's console, polling
+    console = db.obj
+    token = ann.change_token()
+    team.as_("sue").reassign([leads["ann"]], "bob")  # ann can no longer see it, or its events
+    claimed = team.as_("bob").claim_next().leads[0].id  # a pool lead ann could see
+    db.initialize(console)
+    moved = ann.change_token()
+    assert moved > token
+    assert sorted(ann.changed_since(token)) == sorted([leads["ann"], claimed])
+    assert ann.queue_page(QueueFilter(ids=(leads["ann"],))).rows == ()  # so the row is dropped
+    assert ann.change_token() == moved
