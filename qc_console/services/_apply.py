@@ -62,6 +62,14 @@ def to_json(value: Any) -> Any:
     return value
 
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
+def _json(value: Any) -> Any:
+    """`to_json`, with a fast path for the plain values most columns hold."""
+    return value if type(value) in _PLAIN else to_json(value)
+
+
 def from_json(name: str, value: Any) -> Any:
     if value is not None and name in DATETIME_FIELDS:
         return datetime.fromisoformat(value)
@@ -76,6 +84,8 @@ def write(planned: list[Planned], *, actor_id: int | None, batch_id: int, now: d
         return
     groups: dict[tuple[tuple[str, Any], ...], list[int]] = {}
     events: list[tuple[Any, ...]] = []
+    at = now if is_postgres() else str(now)  # as `_adapt_row` would make it, once
+    now_json = to_json(now)
     for p in planned:
         row, new = p.row, dict(p.fields)
         if p.touch is not None:
@@ -86,16 +96,16 @@ def write(planned: list[Planned], *, actor_id: int | None, batch_id: int, now: d
             new["stage_entered_at"] = now
         new["updated_at"] = now
         new["updated_by_id"] = actor_id
-        before = {k: to_json(row[k]) for k in new}
+        before = {k: _json(row[k]) for k in new}
         before["version"] = row["version"]
         version = row["version"] + 1
-        after = {k: to_json(v) for k, v in new.items()}
+        after = {k: now_json if v is now else _json(v) for k, v in new.items()}
         data = {**p.data, "before": before, "after": after, "version": version}
         events.append(
             (
                 row["id"],
                 actor_id,
-                now,
+                at,
                 p.kind,
                 row["stage"],
                 new.get("stage", row["stage"]),
@@ -110,10 +120,30 @@ def write(planned: list[Planned], *, actor_id: int | None, batch_id: int, now: d
     for key, ids in groups.items():
         values = {_column(k): v for k, v in key}
         values["version"] = Lead.version + 1
-        for chunk in chunked(ids, CHUNK):
-            Lead.update(values).where(Lead.id.in_(chunk)).execute()
+        _update(values, ids)
     insert_events(events)
     Batch.update(size=Batch.size + len(planned)).where(Batch.id == batch_id).execute()
+
+
+_ANY_ID = -7_654_321
+"""A placeholder id: the UPDATE is rendered once, then run for every lead."""
+
+
+def _update(values: dict[Any, Any], ids: list[int]) -> None:
+    """The same new values on many leads. SQLite: the UPDATE rendered once and run per id with
+    `executemany` (peewee rendering `IN (…2000 ids…)` cost more than running it); PostgreSQL:
+    `id IN (…)` per chunk, one round trip each."""
+    if is_postgres():
+        for chunk in chunked(ids, CHUNK):
+            Lead.update(values).where(Lead.id.in_(chunk)).execute()
+        return
+    sql, params = Lead.update(values).where(Lead.id == _ANY_ID).sql()
+    if not params or params[-1] != _ANY_ID:  # not the shape expected: the plain way
+        for chunk in chunked(ids, CHUNK):
+            Lead.update(values).where(Lead.id.in_(chunk)).execute()
+        return
+    head = [str(v) if isinstance(v, datetime) else v for v in params[:-1]]
+    db.cursor().executemany(sql, [(*head, i) for i in ids])
 
 
 def insert_events(events: list[tuple[Any, ...]]) -> None:
@@ -121,14 +151,29 @@ def insert_events(events: list[tuple[Any, ...]]) -> None:
     generation; see FACTS.md)."""
     if not events:
         return
+    if not is_postgres():
+        events = [_adapt_row(e) if isinstance(e[2], datetime) else e for e in events]
     p = "%s" if is_postgres() else "?"
     sql = (
         "INSERT INTO lead_event (lead_id, actor_id, at, kind, from_stage, to_stage, data, batch_id)"
         f" VALUES ({', '.join([p] * 8)})"
     )
     cursor = db.cursor()
+    values = _execute_values(cursor)
     for chunk in chunked(events, 5000):
-        cursor.executemany(sql, [_adapt_row(e) for e in chunk])
+        if values is not None:  # psycopg2: many rows per statement, not a round trip per row
+            values(cursor, sql.split(" VALUES ")[0] + " VALUES %s", chunk, page_size=1000)
+        else:
+            cursor.executemany(sql, chunk)
+
+
+def _execute_values(cursor: Any) -> Any:
+    """psycopg2's `execute_values` when the cursor is psycopg2's, else None."""
+    if not is_postgres() or not type(cursor).__module__.startswith("psycopg2"):
+        return None
+    from psycopg2.extras import execute_values
+
+    return execute_values
 
 
 def _adapt_row(values: tuple[Any, ...]) -> tuple[Any, ...]:

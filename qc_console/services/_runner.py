@@ -6,16 +6,20 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
-from qc_console.db.database import db, reading
+from peewee import chunked
+
+from qc_console.db.database import db, is_postgres, reading
 from qc_console.db.models import Rep
 from qc_console.domain.codes import Role
 from qc_console.domain.errors import DomainError, LeadNotFound, NotAllowed, StaleLead
 from qc_console.domain.settings import DEFAULT_RULES, Rules
 from qc_console.domain.stages import Stage
 from qc_console.domain.values import ActionResult, BulkPreview, Skipped
-from qc_console.services._apply import Planned, new_batch, write
-from qc_console.services._rows import Names, Row, label, load_rows, to_view, utcnow
+from qc_console.services._apply import DATETIME_FIELDS, Planned, new_batch, write
+from qc_console.services._rows import CHUNK, Names, Row, label, to_view, utcnow
 
 
 @dataclass
@@ -101,7 +105,7 @@ def run(
     with db.atomic():
         names = Names()
         ctx = Ctx(actor=resolve_actor(names, actor), now=now, rules=rules, names=names)
-        rows = load_rows(ids, lock=True)
+        rows = fetch_rows(ids, lock=True)
         planned: list[Planned] = []
         skipped: list[Skipped] = []
         for lead_id in ids:
@@ -132,11 +136,48 @@ def run(
     )
 
 
+def _datetime(value: Any) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+_CONVERT: dict[str, Any] = dict.fromkeys(DATETIME_FIELDS, _datetime) | {
+    "amount": _decimal,
+    "do_not_contact": bool,
+}
+
+
+def fetch_rows(ids: Iterable[int], *, lock: bool = False) -> dict[int, Row]:
+    """`load_rows` on the driver's cursor: the same rows (column names, typed values), without
+    peewee converting 36 fields of every row (at 10,000 leads that took longer than the query).
+    PostgreSQL locks the rows FOR UPDATE, in id order, when `lock`."""
+    pg = is_postgres()
+    lock = lock and pg
+    wanted = sorted(set(ids)) if lock else list(dict.fromkeys(ids))
+    p = "%s" if pg else "?"
+    out: dict[int, Row] = {}
+    for chunk in chunked(wanted, CHUNK):
+        sql = f"SELECT * FROM lead WHERE id IN ({', '.join([p] * len(chunk))})"
+        cursor = db.execute_sql(sql + (" ORDER BY id FOR UPDATE" if lock else ""), chunk)
+        columns = [d[0] for d in cursor.description]
+        typed = [(i, c, _CONVERT[c]) for i, c in enumerate(columns) if c in _CONVERT]
+        for raw in cursor.fetchall():
+            row = dict(zip(columns, raw, strict=True))
+            for i, c, convert in typed:
+                if raw[i] is not None:
+                    row[c] = convert(raw[i])
+            out[row["id"]] = row
+    return out
+
+
 def preview(action: str, ids: Iterable[int], plan: Planner, **kwargs: object) -> BulkPreview:
     """What `run` would do: counts by stage, eligible leads and the ones left out with why."""
     ids = list(dict.fromkeys(ids))
     with reading():
-        by_stage = Counter(str(r["stage"]) for r in load_rows(ids).values())
+        by_stage = Counter(str(r["stage"]) for r in fetch_rows(ids).values())
     result = run(action, ids, plan, skip_refused=True, dry_run=True, **kwargs)  # type: ignore[arg-type]
     return BulkPreview(
         action=action,

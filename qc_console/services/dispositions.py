@@ -37,6 +37,15 @@ def _follow_up(row: Row, ctx: Ctx) -> dict[str, Any]:
     return {}
 
 
+def _after_qualifying(row: Row, ctx: Ctx) -> dict[str, Any]:
+    """A newly qualified lead's next step is the hand-off: an overdue next action left from
+    working it raw ("first touch") would keep it red in the queue for a step already done."""
+    due = row["next_action_due"]
+    if row["stage"] != Stage.QUALIFIED and (due is None or due < ctx.now):
+        return {"next_action_due": ctx.now + timedelta(days=1), "next_action_note": "hand off"}
+    return _follow_up(row, ctx)
+
+
 def _check_qc_move(row: Row, to: Stage) -> None:
     """`check_move` for the qualifying center: a hand-off leaves handed_off only by sales
     accepting or rejecting it (the table's handed_off → qualified/incubating is the rejection)."""
@@ -52,7 +61,7 @@ def plan_qualify(rating: Rating) -> Planner:
         if row["stage"] == Stage.QUALIFIED and row["rating"] == rating:
             raise ActionRefused(row["id"], f"already qualified {rating}", label(row))
         fields = {"stage": Stage.QUALIFIED.value, "rating": rating.value, "resurface_on": None}
-        fields |= _follow_up(row, ctx) | _claim(row, ctx)
+        fields |= _after_qualifying(row, ctx) | _claim(row, ctx)
         return Planned(row, fields, "qualify", {"rating": rating.value})
 
     return plan
@@ -134,7 +143,11 @@ def plan_resurface(row: Row, ctx: Ctx) -> Planned:
 
 
 def plan_reassign(targets: list[str | None], weights: Mapping[str, int] | None = None) -> Planner:
-    """One target, or round-robin over several (fewest-loaded first when `weights` are given)."""
+    """One target, or round-robin over several (fewest-loaded first when `weights` are given).
+
+    QC leads (raw, qualified, incubating) go to a QC rep or the pool. A hand-off nobody accepted
+    goes to another sales rep (supervisors only): its SLA clock starts again.
+    """
     if not targets:
         raise BadInput("reassign needs at least one rep (or the pool)")
     if weights is not None and not any(t is not None for t in targets):
@@ -152,12 +165,16 @@ def plan_reassign(targets: list[str | None], weights: Mapping[str, int] | None =
         return name
 
     def plan(row: Row, ctx: Ctx) -> Planned:
-        if Stage(row["stage"]) not in (Stage.RAW, Stage.QUALIFIED, Stage.INCUBATING):
+        stage = Stage(row["stage"])
+        if stage == Stage.HANDED_OFF:
+            return _plan_sales_reassign(row, ctx, pick())
+        if stage not in (Stage.RAW, Stage.QUALIFIED, Stage.INCUBATING):
             raise ActionRefused(row["id"], f"a {row['stage']} lead is worked by sales", label(row))
         name = pick()
         to = ctx.names.rep_by_name(name) if name else None
         if to is not None and (to.role == Role.SALES or not to.active):
-            raise BadInput(f"{to.name} cannot own qualifying work ({to.role})")
+            why = f"{to.name} cannot own qualifying work ({'inactive' if to.active else to.role})"
+            raise ActionRefused(row["id"], why, label(row))
         if ctx.actor.role == Role.REP and to is not None and to.id != ctx.actor.id:
             lead = f"lead #{row['id']} ({label(row)})"
             raise NotAllowed(
@@ -168,6 +185,27 @@ def plan_reassign(targets: list[str | None], weights: Mapping[str, int] | None =
         return Planned(row, fields, "reassign", {"to": to.name if to else None})
 
     return plan
+
+
+def _plan_sales_reassign(row: Row, ctx: Ctx, name: str | None) -> Planned:
+    """A waiting hand-off re-routed to another sales rep: the hand-off starts again."""
+    if ctx.actor.role != Role.SUPERVISOR:
+        raise NotAllowed(
+            f"{ctx.actor.name} ({ctx.actor.role}) cannot re-route lead #{row['id']} "
+            f"({label(row)}): only a supervisor reassigns a hand-off"
+        )
+    to = ctx.names.rep_by_name(name) if name else None
+    if to is None or to.role != Role.SALES or not to.active:
+        who = "the pool" if to is None else to.name
+        raise ActionRefused(
+            row["id"],
+            f"a handed_off lead is worked by sales: it can go to another sales rep, not {who}",
+            label(row),
+        )
+    if to.id == row["sales_owner_id"]:
+        raise ActionRefused(row["id"], f"is already handed to {to.name}", label(row))
+    fields = {"sales_owner_id": to.id, "stage_entered_at": ctx.now}
+    return Planned(row, fields, "reassign", {"to": to.name, "sales": True})
 
 
 def plan_set_next_action(due: datetime, note: str) -> Planner:
@@ -274,6 +312,9 @@ def set_next_action(
     return _go("next_action", ids, plan_set_next_action(due, note), TOUCH, actor=actor, **kw)
 
 
+KINDS = {"reassign": MANAGE, "resurface": MANAGE, "next_action": TOUCH}
+"""The role check of each action (QC when not listed): the preview uses the same as the run."""
+
 PLANNERS = {
     "qualify": lambda o: plan_qualify(Rating(o["rating"])),
     "hand_off": lambda o: plan_hand_off(o["to"]),
@@ -293,5 +334,5 @@ def preview_bulk(
     """What a bulk disposition would do to `ids`, without writing."""
     if action not in PLANNERS:
         raise BadInput(f"no bulk preview for {action!r}")
-    kind = MANAGE if action in ("reassign", "resurface") else QC
+    kind = KINDS.get(action, QC)
     return preview(action, ids, PLANNERS[action](options), actor=actor, kind=kind, now=now)

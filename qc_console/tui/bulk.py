@@ -16,12 +16,15 @@ from textual import work
 from textual.message import Message
 from textual.screen import Screen
 
+from qc_console.domain.codes import Role
 from qc_console.domain.errors import DomainError
 from qc_console.domain.values import ActionResult, BulkPreview
 from qc_console.tui.dialogs import BulkPreviewDialog
+from qc_console.tui.dialogs.reassign import ReassignDialog, reassign_targets
 from qc_console.tui.messages import ActionRefused
 
 if TYPE_CHECKING:
+    from qc_console.tui.actions import Act, Target
     from qc_console.tui.backend import Backend
 
 BulkCall = Callable[["Backend", list[int]], ActionResult]
@@ -118,7 +121,56 @@ class BulkActions(Screen[Any]):
         self.after_bulk(message)
         self.notify(message.result.message, markup=False)
 
+    # --- reassign (`R`) -------------------------------------------------------------------
+    def action_reassign(self) -> None:
+        """Give the lead (or the selection, after a preview) to a rep or the pool."""
+        if (target := self._one_prompt()) is not None:
+            self._prepare_reassign(target)
+
+    @work(thread=True, exit_on_error=False, group="prepare")
+    def _prepare_reassign(self, target: Target) -> None:
+        try:
+            me = self.backend.whoami()
+            boss = me.role == Role.SUPERVISOR
+            reps = [r for r in self.backend.reps() if r.active] if boss else []
+        except DomainError as exc:
+            ids = target.ids or tuple(v.id for v in target.leads)
+            self.post_message(ActionRefused("reassign", exc, ids))
+            return
+        qc = [r.name for r in reps if r.role in (Role.REP, Role.SUPERVISOR)]
+        sales = [r.name for r in reps if r.role == Role.SALES]
+        handed = "handed_off"
+        hand_offs = getattr(getattr(self, "filter", None), "owner", None) == "*" + handed or (
+            bool(target.leads) and all(v.stage == handed for v in target.leads)
+        )
+        targets = reassign_targets(me.name, boss, qc, sales, hand_offs=hand_offs)
+        whom = {t.label: t.rep for t in targets}
+
+        def done(label: str | None) -> None:
+            if label is None or label not in whom:
+                return
+            to = whom[label]
+            act: Act = lambda b, ids, exp, skip: b.reassign(  # noqa: E731
+                ids, to, expected=exp, skip_refused=skip
+            )
+            self._go("reassign", target, f"Reassign to {to or 'the pool'}", {"to": to}, act)
+
+        def open_dialog() -> None:  # widgets are made on the main thread
+            self.app.push_screen(ReassignDialog(target.label, targets), done)
+
+        self.app.call_from_thread(open_dialog)
+
     # --- hooks ---------------------------------------------------------------------------
+    def _one_prompt(self) -> Target | None:
+        """The selection, else the lead(s) under the cursor (LeadActionsScreen)."""
+        raise NotImplementedError
+
+    def _go(
+        self, action: str, target: Target, title: str, options: dict[str, Any], act: Act
+    ) -> None:
+        """Run `act` on the lead(s), or preview it on the selection first (LeadActionsScreen)."""
+        raise NotImplementedError
+
     def selected_ids(self) -> tuple[int, ...]:
         """The selection (bulk actions act on it when it is not empty)."""
         return ()

@@ -18,8 +18,11 @@ MOVES: dict[str, Stage] = {
 }
 """Dispositions that are stage moves (legal per `allowed_targets`)."""
 
-LEAD_ACTIONS = frozenset({*MOVES, "touch", "next_action"})
+LEAD_ACTIONS = frozenset({*MOVES, "touch", "next_action", "reassign"})
 """Actions on the lead under the cursor (or the selection)."""
+REASSIGNABLE = frozenset({Stage.RAW, Stage.QUALIFIED, Stage.INCUBATING, Stage.HANDED_OFF})
+"""Stages whose owner can change: QC work, and hand-offs nobody accepted (to another sales rep,
+by a supervisor: the service checks who and to whom)."""
 
 
 def lead_label(lead: LeadView) -> str:
@@ -38,6 +41,9 @@ def refusal(action: str, lead: LeadView) -> str | None:
         if action == "hand_off" and lead.do_not_contact:
             return f"#{lead.id}: cannot hand off: the lead is marked do-not-contact"
         return None
+    if action == "reassign" and stage not in REASSIGNABLE:
+        worked = "sales works it" if stage in OPEN else "closed leads keep their owner"
+        return f"#{lead.id}: cannot reassign: it is {stage} ({worked})"
     if action == "touch" and stage not in OPEN:
         return f"#{lead.id}: is {stage}: closed leads take no touches"
     if action == "next_action":
@@ -52,11 +58,13 @@ def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = Tr
     return Binding(key, action, description, tooltip=tooltip, show=show, id=f"queue.{action}")
 
 
-def _lead_binding(key: str, action: str, description: str, tooltip: str) -> list[Binding]:
+def _lead_binding(
+    key: str, action: str, description: str, tooltip: str, *, show: bool = True
+) -> list[Binding]:
     """The key, plus a hidden twin on the same key (and id, so a keymap moves both) that says
     why when the key is dimmed: Textual does not run an action whose check returns None."""
     return [
-        _b(key, action, description, tooltip),
+        _b(key, action, description, tooltip, show=show),
         Binding(key, f"explain('{action}')", show=False, id=f"queue.{action}"),
     ]
 
@@ -68,6 +76,13 @@ DISPOSITION_BINDINGS: list[BindingType] = [
     *_lead_binding("p", "purge", "Purge", "Remove the lead from work with a reason code"),
     *_lead_binding("t", "touch", "Touch", "Log a call, email… and set the next action"),
     *_lead_binding("n", "next_action", "Next", "Set the next action and when it is due"),
+    *_lead_binding(
+        "R",
+        "reassign",
+        "Reassign",
+        "Give the lead(s) to another rep or the pool",
+        show=False,
+    ),
     _b("u", "undo", "Undo", "Undo your last action (says what it undid)"),
     _b("a", "add_lead", "Add", "Add a lead by hand", show=False),
 ]

@@ -36,7 +36,8 @@ pytestmark = pytest.mark.usefixtures("people")
 
 def test_qualify_rates_a_raw_lead_and_keeps_its_next_action() -> None:
     lead = make_lead("raw")
-    due = view(lead).next_action_due
+    due = NOW + timedelta(hours=2)
+    d.set_next_action(lead, due=due, note="call back", actor="ann", now=NOW)
     since = last_event_id()
     result = d.qualify(lead, rating="high", actor="ann", now=NOW)
     after = view(lead)
@@ -48,6 +49,17 @@ def test_qualify_rates_a_raw_lead_and_keeps_its_next_action() -> None:
     )
     assert event.data["rating"] == "high"
     assert f"#{lead}" in result.message and "(high)" in result.message
+
+
+def test_qualifying_a_lead_whose_raw_next_action_is_overdue_makes_the_hand_off_next() -> None:
+    lead = make_lead("raw")
+    d.set_next_action(lead, due=NOW - timedelta(hours=5), note="first touch", actor="ann", now=NOW)
+    d.qualify(lead, rating="high", actor="ann", now=NOW)
+    after = view(lead)
+    assert (after.next_action_note, after.next_action_due) == ("hand off", NOW + timedelta(days=1))
+    d.set_next_action(lead, due=NOW - timedelta(hours=1), note="send deck", actor="ann", now=NOW)
+    d.qualify(lead, rating="low", actor="ann", now=NOW)  # a re-rate keeps what the rep set
+    assert view(lead).next_action_note == "send deck"
 
 
 def test_re_rating_is_a_qualified_to_qualified_move_but_the_same_rating_is_refused() -> None:
@@ -316,7 +328,7 @@ def test_reassign_refuses_sales_stages_and_sales_reps_as_owners() -> None:
     before = dump()
     with pytest.raises(ActionRefused, match="worked by sales"):
         d.reassign(handed, to="bob", actor="sue", now=NOW)
-    with pytest.raises(BadInput, match="cannot own qualifying work"):
+    with pytest.raises(ActionRefused, match="cannot own qualifying work"):
         d.reassign(raw, to="sam", actor="sue", now=NOW)
     assert dump() == before
 

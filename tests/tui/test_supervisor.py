@@ -196,3 +196,18 @@ def test_rebalance_preview_counts_match_the_reassign(queue: Queue) -> None:
     assert all(owner_of(i) == "ann" for i in ids)  # a preview writes nothing
     SUE.reassign(ids, ["ann", "bob"], weights={"ann": 9, "bob": 0})
     assert all(owner_of(i) == "bob" for i in ids)
+
+
+async def test_rebalance_dialog_shows_rep_names_literally() -> None:
+    from textual.app import App
+
+    hostile = ["[bold red]ACME[/]", "x[/y]"]
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(RebalanceDialog("3 leads", 3, hostile, {hostile[0]: 2}))
+
+    async with Host().run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        shown = screen_text(pilot.app)  # type: ignore[arg-type]
+        assert "[bold red]ACME[/]  (2 open)" in shown and "x[/y]  (0 open)" in shown

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -48,7 +49,10 @@ class RebalanceDialog(Dialog[RebalanceChoice | None]):
             frame.border_title = literal(f"Rebalance {self.count} lead(s)", width=60)
             yield Static(literal(self.what, width=66), classes="lead")
             yield SelectionList[str](
-                *[(f"{name}  ({self.loads.get(name, 0)} open)", name) for name in self.rep_names]
+                *[
+                    (Text(f"{name}  ({self.loads.get(name, 0)} open)"), name)
+                    for name in self.rep_names
+                ]
             )
             yield Static(self._weight_text(), id="weighted")
             yield Static("", classes="error", id="error")

@@ -13,6 +13,8 @@ from qc_console.tui.screens.queue import QueueScreen
 
 ALL = "*"
 """`QueueFilter.owner` for every rep's leads (services.queue.ALL)."""
+HANDED_OFF = "*handed_off"
+"""`QueueFilter.owner` for every waiting hand-off (services.queue.HANDED_OFF)."""
 
 
 def lost_for(delta: timedelta) -> str:
@@ -35,6 +37,14 @@ class Cell:
     ids: tuple[int, ...]
     with_sales: tuple[int, ...] = ()
     """Those of `ids` that sales works (handed off, accepted): not in a QC queue."""
+    owner: str = ALL
+    """The drill-down's scope: QC work (ALL), or hand-offs waiting for sales (HANDED_OFF)."""
+
+    def queue_filter(self) -> QueueFilter:
+        """The drill-down queue's filter: exactly the cell's leads that its scope shows."""
+        return QueueFilter(
+            ids=tuple(i for i in self.ids if i not in self.with_sales), owner=self.owner
+        )
 
 
 class DrillDownQueue(QueueScreen):
@@ -47,10 +57,7 @@ class DrillDownQueue(QueueScreen):
     ]
 
     def __init__(self, f: QueueFilter, title: str = "") -> None:
-        super().__init__()
-        # QueueScreen names itself "queue", and the rep's own queue is still on the stack:
-        # screens are in one DOM, so the drill-down needs its own id (before it is mounted).
-        self._id = "drill"
+        super().__init__(id="drill")  # the rep's own queue ("queue") is still on the stack
         self.filter = f
         self.drill_title = title
 
