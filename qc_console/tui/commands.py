@@ -12,6 +12,19 @@ from qc_console.tui.dispositions import LEAD_ACTIONS
 from qc_console.tui.keyhelp import key_entries
 
 Command = tuple[str, str, Callable[[], Any]]
+REPORT_SCREENS = (
+    ("refinery", "refinery", "volumes per stage and week, conversion, velocity, value"),
+    ("forecast", "forecast", "lags, elasticities, projected hand-offs and pipeline, what-if"),
+    ("reps", "reps report", "per QC rep: work, hand-offs, accepted %, won $"),
+    ("campaigns", "campaigns report", "per campaign: funnel, won $, cost per step"),
+)
+"""The supervisor's analytics screens (screens/report_base.py): name, title, help."""
+
+
+def _open_report(app: Any, name: str) -> None:
+    from qc_console.tui.screens.report_base import open_report
+
+    open_report(app, name)
 
 
 class ConsoleCommands(Provider):
@@ -44,6 +57,14 @@ class ConsoleCommands(Provider):
                 partial(app.run_action, "app.help"),
             )
         )
+        if not any(e.action == "import_file" for e in key_entries(screen)):
+            out.append(
+                (
+                    "Screen: import a file",
+                    "I (in the queue)  CRM, marketing, event and form exports",
+                    partial(_open_import, app),
+                )
+            )
         if getattr(app, "actor_role", None) == "supervisor":
             out.append(
                 (
@@ -52,6 +73,10 @@ class ConsoleCommands(Provider):
                     partial(app.run_action, "app.supervisor"),
                 )
             )
+            out += [
+                (f"Screen: {title}", help_text, partial(_open_report, app, name))
+                for name, title, help_text in REPORT_SCREENS
+            ]
         return out
 
     async def discover(self) -> Hits:
@@ -64,3 +89,10 @@ class ConsoleCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), command, help=help_text)
+
+
+def _open_import(app: Any) -> None:
+    from qc_console.tui.screens.import_file import ImportScreen
+
+    if not isinstance(app.screen, ImportScreen):
+        app.push_screen(ImportScreen())

@@ -1,8 +1,8 @@
 """What every report shares: the filter, its resolution to ids, and reading weekly facts.
 
-Facts come from the rollup table when a report has at most one of source / campaign / rep
-(each fact is stored under those groupings); any other combination replays the matching leads
-in memory with the same code, so both paths give the same numbers.
+Facts come from the rollup table: under its single groupings when a report has at most one of
+source / campaign / rep, else by summing the cells of its full-key grouping (`cube`) that
+match. `_from_memory` replays the matching leads instead: the reference both must equal.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from peewee import Case, fn
 
 from qc_console.db.database import reading
-from qc_console.db.models import AnalyticsRollup, Campaign, Lead
+from qc_console.db.models import AnalyticsRollup, Campaign, Lead, Rep
 from qc_console.domain.codes import Source
 from qc_console.domain.errors import BadInput
 from qc_console.domain.metrics import week_of, weeks_between
@@ -141,7 +141,7 @@ def read_facts(
         return _from_rollup(dim, value, shape, grouped=False)
     if group_by is not None and (not dims or dims == [(group_by, dims[0][1])]):
         return _from_rollup(group_by, dims[0][1] if dims else None, shape)
-    return _from_memory(scope, shape, group_by)
+    return _from_cube(scope, shape, group_by)
 
 
 @dataclass(frozen=True)
@@ -197,6 +197,67 @@ def _from_rollup(
         if n or abs(amount) >= 1e-9:
             out.append(FactRow(metric, week, a, bval, n, amount, group))
     return out
+
+
+def _cube_values(scope: Scope) -> list[str]:
+    """Every full key (source, campaign id, rep id; 0 = none) the scope can match."""
+    sources = [scope.source] if scope.source is not None else [s.value for s in Source]
+    if scope.campaign_id is not None:
+        cids = [scope.campaign_id]
+    else:
+        cids = [0, *(c for (c,) in Campaign.select(Campaign.id).tuples())]
+    if scope.rep_id is not None:
+        reps = [scope.rep_id]
+    else:
+        reps = [0, *(r for (r,) in Rep.select(Rep.id).tuples())]
+    return [_rollup.cube_value(s, c, r) for s in sources for c in cids for r in reps]
+
+
+def _from_cube(scope: Scope, shape: _Shape, group_by: str | None) -> list[FactRow]:
+    """Sum the full-key cells the scope matches, in SQL, then fold them by `group_by`."""
+    r = AnalyticsRollup
+    keys: list[Any] = [r.dim_value, r.metric, r.a]
+    if shape.by_week:
+        keys.append(r.week)
+    if shape.b == "keep":
+        keys.append(r.b)
+    elif shape.b != "drop":
+        keys.append(Case(None, [(r.b < int(shape.b), 1)], 0))
+    query = (
+        r.select(*keys, fn.SUM(r.n), fn.SUM(r.amount))
+        .where(
+            (r.dim == _rollup.CUBE)
+            & r.dim_value.in_(_cube_values(scope))
+            & r.metric.in_(list(shape.metrics))
+        )
+        .group_by(*keys)
+    )
+    if shape.a_in:
+        query = query.where(r.a.in_(list(shape.a_in)))
+    if shape.first is not None:
+        query = query.where(r.week >= shape.first)
+    if shape.last is not None:
+        query = query.where(r.week <= shape.last)
+    rep_involved = scope.rep_id is not None or group_by == "rep"
+    sums: dict[tuple[Any, ...], list[float]] = {}
+    for row in query.tuples():
+        value, metric, a, *rest = row
+        if metric in _rollup.REP_ONLY and not rep_involved:
+            continue
+        source, cid, rep = str(value).split("|")
+        if group_by == "campaign" and cid == "0":
+            continue
+        week = _date(rest.pop(0)) if shape.by_week else ALL_TIME
+        bval = int(rest.pop(0)) if shape.b != "drop" else 0
+        group = {"source": source, "campaign": cid, "rep": rep}.get(group_by or "", "")
+        cell = sums.setdefault((metric, week, a, bval, group), [0, 0.0])
+        cell[0] += int(rest[0] or 0)
+        cell[1] += float(rest[1] or 0.0)
+    return [
+        FactRow(m, w, a, bb, int(n), amt, g)
+        for (m, w, a, bb, g), (n, amt) in sums.items()
+        if n or abs(amt) >= 1e-9
+    ]
 
 
 def _from_memory(scope: Scope, shape: _Shape, group_by: str | None) -> list[FactRow]:

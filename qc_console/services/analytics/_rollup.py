@@ -6,8 +6,10 @@ now — and applies the difference, so late facts (an acceptance credited to las
 hand-off, an undo that retracts a qualification) land where they belong. `compute()` is the
 full recompute the rollup must always equal (tests and `bench --verify` check it).
 
-Each fact is stored under four groupings ("grouping sets"): everything (`*`), its source, its
-campaign and its rep, so a report with at most one filter reads a few hundred small rows.
+Each fact is stored under five groupings ("grouping sets"): everything (`*`), its source, its
+campaign and its rep, so a report with at most one filter reads a few hundred small rows; and
+the full key (`cube`, "source|campaign id|rep id"), so any combination of filters (or a
+breakdown under a filter) sums the few cube cells that match instead of replaying leads.
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ from qc_console.services.analytics._replay import (
 
 WATERMARK = "rollup_event_id"
 VERSION_KEY = "rollup_version"
-VERSION = 3
+VERSION = 4
 """Bump when what a fact means changes: a rollup of another version is rebuilt."""
+CUBE = "cube"
+"""The grouping under the full key; its dim_value is `cube_value(source, campaign, rep)`."""
 REP_ONLY = frozenset({"xin", "xout"})
 RANGE = 20_000
 """Leads replayed per round trip in a full build."""
@@ -151,7 +155,7 @@ def _ranges(where: str, params: tuple[Any, ...]) -> Iterator[tuple[int, int]]:
 
 
 def expand(facts: Facts) -> dict[Key6, list[float]]:
-    """Facts under their four groupings, zero rows dropped."""
+    """Facts under their five groupings, zero rows dropped."""
     out: dict[Key6, list[float]] = {}
     for key, n in facts.n.items():
         amount = facts.amount.get(key, 0.0)
@@ -167,12 +171,18 @@ def expand(facts: Facts) -> dict[Key6, list[float]]:
     return {k: v for k, v in out.items() if v[0] != 0 or abs(v[1]) >= 1e-9}
 
 
+def cube_value(source: str, campaign_id: int, rep_id: int) -> str:
+    return f"{source}|{campaign_id}|{rep_id}"
+
+
 def _groupings(key: FactKey) -> list[Key6]:
     metric, week, source, cid, rep, a, b = key
     rep_row = ("rep", str(rep), metric, week, a, b)
+    cube_row = (CUBE, cube_value(source, cid, rep), metric, week, a, b)
     if metric in REP_ONLY:
-        return [rep_row]
+        return [rep_row, cube_row]
     rows = [("*", "", metric, week, a, b), ("source", source, metric, week, a, b), rep_row]
+    rows.append(cube_row)
     if cid:
         rows.append(("campaign", str(cid), metric, week, a, b))
     return rows

@@ -23,7 +23,13 @@ from qc_console.domain.values import QueueFilter
 from qc_console.domain.when import utc_to_local
 from qc_console.tui.dialogs import ConfirmDialog
 from qc_console.tui.screens.supervisor_dialogs import RebalanceChoice, RebalanceDialog
-from qc_console.tui.screens.supervisor_drill import ALL, Cell, DrillDownQueue, lost_for
+from qc_console.tui.screens.supervisor_drill import (
+    ALL,
+    HANDED_OFF,
+    Cell,
+    DrillDownQueue,
+    lost_for,
+)
 from qc_console.tui.widgets.aging_heatmap import REP_COLUMN, AgingHeatmap
 from qc_console.tui.widgets.key_footer import KeyFooter
 
@@ -66,6 +72,30 @@ class SupervisorScreen(Screen[None]):
         ),
         Binding("v", "rep_queue", "Rep's queue", tooltip="That rep's queue", id="sup.rep_queue"),
         Binding("r", "refresh_data", "Refresh", tooltip="Reload the figures", id="sup.refresh"),
+        Binding(
+            "w",
+            "report('refinery')",
+            "Refinery",
+            tooltip="Volumes, conversion, velocity, value",
+            id="sup.refinery",
+        ),
+        Binding(
+            "f",
+            "report('forecast')",
+            "Forecast",
+            tooltip="Lags, projection, what-if",
+            id="sup.forecast",
+        ),
+        Binding(
+            "p", "report('reps')", "Reps", tooltip="Per QC rep: work and results", id="sup.reps"
+        ),
+        Binding(
+            "c",
+            "report('campaigns')",
+            "Campaigns",
+            tooltip="Per campaign: funnel and cost",
+            id="sup.campaigns",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -220,14 +250,25 @@ class SupervisorScreen(Screen[None]):
         cell = Cell(title, tuple(ids))
         if then == "drill":
             try:
-                shown = set(self.backend.queue_ids(QueueFilter(ids=cell.ids, owner=ALL)))
+                cell = self._scoped(cell)
             except DomainError as exc:
                 self.app.call_from_thread(self._refused, exc)
                 return
-            cell = Cell(title, cell.ids, tuple(i for i in cell.ids if i not in shown))
             self.app.call_from_thread(self.open_cell, cell)
         else:
             self.app.call_from_thread(self._ask_rebalance, cell, reps, loads)
+
+    def _scoped(self, cell: Cell) -> Cell:
+        """The cell with the scope its drill-down shows: QC work, or (when the cell holds only
+        hand-offs, such as "hand-offs past SLA") the waiting hand-offs, re-routable with `R`."""
+        shown = set(self.backend.queue_ids(QueueFilter(ids=cell.ids, owner=ALL)))
+        rest = tuple(i for i in cell.ids if i not in shown)
+        if rest and not shown:
+            handed = set(self.backend.queue_ids(QueueFilter(ids=rest, owner=HANDED_OFF)))
+            if handed:
+                rest = tuple(i for i in rest if i not in handed)
+                return Cell(cell.title, cell.ids, rest, owner=HANDED_OFF)
+        return Cell(cell.title, cell.ids, rest)
 
     def _loads(self) -> dict[str, int]:
         """Each rep's open leads, from the last report (the weights of a weighted rebalance)."""
@@ -252,8 +293,9 @@ class SupervisorScreen(Screen[None]):
             )
             if len(cell.with_sales) == len(cell.ids):
                 return
-        f = QueueFilter(ids=tuple(i for i in cell.ids if i not in cell.with_sales), owner=ALL)
-        self.app.push_screen(DrillDownQueue(f, cell.title), lambda _: self.refresh_data())
+        self.app.push_screen(
+            DrillDownQueue(cell.queue_filter(), cell.title), lambda _: self.refresh_data()
+        )
 
     def action_rep_queue(self) -> None:
         at = self.query_one(AgingHeatmap).cell_at_cursor()
@@ -343,6 +385,12 @@ class SupervisorScreen(Screen[None]):
     def _reassigned(self, message: str) -> None:
         self.console.toast(message)
         self.refresh_data()
+
+    def action_report(self, name: str) -> None:
+        """The analytics screens (screens/report_base.py: refinery, forecast, reps, campaigns)."""
+        from qc_console.tui.screens.report_base import open_report
+
+        open_report(self.app, name)
 
     def action_back(self) -> None:
         self.dismiss(None)
