@@ -14,8 +14,10 @@ bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
 import os
+import pstats
 import random
 import sqlite3
 import sys
@@ -143,9 +145,11 @@ def _remove(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def run_import(work: Path, data: Path) -> tuple[float, float, str, int]:
+def run_import(
+    work: Path, data: Path, profile: bool = False
+) -> tuple[float, float, str, int, float, float]:
     """(seconds reading and checking the file, seconds planning and writing, summary, leads
-    before)."""
+    before, CPU seconds reading, CPU seconds writing). `profile`: cProfile each half."""
     open_backend(f"sqlite:///{work}", "nobody")
     with db.connection_context():
         actor = Rep.select(Rep.name).where(Rep.role == "supervisor").first()
@@ -155,13 +159,25 @@ def run_import(work: Path, data: Path) -> tuple[float, float, str, int]:
         else:
             name = actor.name
         leads_before = Lead.select().count()
-        started = time.perf_counter()
+        prof = cProfile.Profile() if profile else None
+        started, cpu = time.perf_counter(), time.process_time()
+        if prof:
+            prof.enable()
         parsed = read_file(data)
-        read_s = time.perf_counter() - started
+        if prof:
+            prof.disable()
+            pstats.Stats(prof).sort_stats("tottime").print_stats(15)
+            prof = cProfile.Profile()
+            prof.enable()
+        read_s, read_cpu = time.perf_counter() - started, time.process_time() - cpu
         report = import_parsed(parsed, actor=name)
+        if prof:
+            prof.disable()
+            pstats.Stats(prof).sort_stats("tottime").print_stats(20)
         write_s = time.perf_counter() - started - read_s
+        write_cpu = time.process_time() - cpu - read_cpu
     close_database()
-    return read_s, write_s, report.counts.summary(), leads_before
+    return read_s, write_s, report.counts.summary(), leads_before, read_cpu, write_cpu
 
 
 def main() -> None:
@@ -170,15 +186,17 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed-leads", type=int, default=200_000)
     parser.add_argument("--no-append", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument("--profile", action="store_true", help="cProfile both halves")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    load_start = os.getloadavg()[0]
     source, how = ensure_database(args)
     data = OUT / f"import-{args.rows}.csv"
     generate(data, args.rows)
     work = OUT / "import-work.sqlite"
     snapshot(source, work)
     floor_s = min(floor(work, data) for _ in range(2))
-    read_s, write_s, summary, before = run_import(work, data)
+    read_s, write_s, summary, before, read_cpu, write_cpu = run_import(work, data, args.profile)
     seconds = read_s + write_s
     rate = args.rows / seconds
     ratio = seconds / floor_s
@@ -188,9 +206,12 @@ def main() -> None:
         f"import: {seconds:.2f} s = {rate:,.0f} rows/s (goal ≥ {RATE_GOAL:,}) → {summary}",
         f"import split: reading and checking the file {read_s:.2f} s, planning and writing "
         f"(one transaction: leads, touches, events) {write_s:.2f} s",
+        f"CPU seconds (process_time): reading {read_cpu:.2f} s, writing {write_cpu:.2f} s "
+        f"= {args.rows / (read_cpu + write_cpu):,.0f} rows per CPU second",
         f"floor (csv + sqlite3 executemany, one committed transaction): {floor_s:.2f} s",
         f"ratio to the floor: {ratio:.1f}× (goal ≤ {RATIO_GOAL:.0f}×)",
-        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end",
+        f"machine: {os.cpu_count()} cores, load average {load_start:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end",
     ]
     for line in lines:
         print(line)

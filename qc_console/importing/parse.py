@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from qc_console.domain.codes import Outcome
@@ -14,6 +17,23 @@ from qc_console.importing.values import ImportRow, ParsedFile, Progress, RowErro
 
 CHUNK = 2000
 """Rows between progress reports."""
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file's rows are built and written.
+
+    100k rows allocate millions of objects that are never cyclic garbage; the collector's
+    passes over them cost ~30% of reading a file. Reference counting still frees memory.
+    Process-wide (the console's UI thread too), for the seconds an import takes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def mailchimp_status(name: str, headers: list[str]) -> str:
@@ -72,6 +92,18 @@ def parse_bytes(
     progress: Progress | None = None,
 ) -> ParsedFile:
     """Read and validate a file's bytes (`name` matters: Mailchimp's status is in it)."""
+    with gc_paused():
+        return _parse(data, name, path, map_spec, allow_unsubscribed, progress)
+
+
+def _parse(
+    data: bytes,
+    name: str,
+    path: str,
+    map_spec: str | None,
+    allow_unsubscribed: bool,
+    progress: Progress | None,
+) -> ParsedFile:
     raw = read_records(data)
     detected = detect(raw.headers, map_spec)
     notices = list(raw.notices)

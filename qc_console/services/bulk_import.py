@@ -32,6 +32,7 @@ from qc_console.importing import (
     Progress,
     read_file,
 )
+from qc_console.importing.parse import gc_paused
 from qc_console.importing.rejects import write_rejects
 from qc_console.services import import_write as w
 from qc_console.services._rows import Names, utcnow
@@ -96,7 +97,18 @@ def run_import(
         NotAllowed: the actor is a sales rep.
         BadInput: an owner that cannot own qualifying leads, or both --owner and round-robin.
     """
-    now = now or utcnow()
+    with gc_paused():
+        return _run(parsed, actor, options, progress, now or utcnow(), rules)
+
+
+def _run(
+    parsed: ParsedFile,
+    actor: str,
+    options: ImportOptions,
+    progress: Progress | None,
+    now: datetime,
+    rules: Rules,
+) -> ImportReport:
     notices = list(parsed.notices)
     if parsed.records == 0:
         return _report(parsed, ImportCounts(0, 0, 0, 0, 0, parsed.skipped), options, notices)

@@ -16,7 +16,8 @@ import pytest
 from qc_console.db.database import close_database, db, open_database
 from qc_console.db.models import Campaign
 from qc_console.db.schema import latest_name, migrate, pending, schema_status
-from qc_console.domain.values import QueueFilter
+from qc_console.domain.errors import DuplicateLead
+from qc_console.domain.values import NewLead, QueueFilter
 from qc_console.services import dispositions, leads, queue, reps
 from qc_console.services.facade import open_backend
 from qc_console.services.integrity import check_integrity
@@ -154,3 +155,21 @@ def test_actions_of_the_first_version_can_be_undone_after_the_upgrade(v1_copy: P
     assert (pat.stage, pat.do_not_contact, pat.reason) == ("raw", False, "")
     assert pat.next_action_due == datetime(2025, 3, 3, 14, 15)
     assert check_integrity().ok
+
+
+def test_upgrading_gives_old_phone_keys_their_country_code(v1_copy: Path) -> None:
+    """Keys stored as bare digits still find the lead when the same number comes back in
+    international form (0009)."""
+    con = sqlite3.connect(v1_copy)
+    with con:
+        con.execute(
+            "UPDATE lead SET phone = '(415) 555-0100', phone_key = '4155550100' WHERE id = 1"
+        )
+    con.close()
+    open_database(f"sqlite:///{v1_copy}")
+    db.connect()
+    migrate()
+    keys = dict(db.execute_sql("SELECT id, phone_key FROM lead WHERE phone <> ''").fetchall())
+    assert keys == {1: "+14155550100", 2: "+81312345678"}
+    with pytest.raises(DuplicateLead, match=r"\+14155550100"):
+        leads.create_lead(NewLead(first_name="Ada", phone="+1 415 555 0100"), actor="sue")

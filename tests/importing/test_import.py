@@ -75,7 +75,7 @@ def test_salesforce_report_leads_as_a_rep_sees_them(samples: Path) -> None:
     assert (touch.channel, touch.outcome, touch.rep) == ("event", "replied", None)
     assert priya.last_touch_at == touch.at and "salesforce_report_leads.csv" in touch.note
     owen = Lead.get(Lead.first_name == "Owen")
-    assert (owen.email, owen.phone_key, owen.source) == ("", "3125550177", "campaign_inquiry")
+    assert (owen.email, owen.phone_key, owen.source) == ("", "+13125550177", "campaign_inquiry")
     assert {r.owner_id for r in Lead.select()} == {None}  # the pool by default
 
 
