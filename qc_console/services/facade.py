@@ -10,7 +10,7 @@ from typing import Any, ParamSpec, TextIO, TypeVar
 
 from peewee import OperationalError
 
-from qc_console.db.database import db, is_postgres, open_database
+from qc_console.db.database import db, hold_open, is_postgres, open_database
 from qc_console.db.schema import migrate, pending
 from qc_console.domain.codes import Channel, Outcome, Role
 from qc_console.domain.errors import Busy
@@ -28,6 +28,7 @@ from qc_console.domain.values import (
 )
 from qc_console.domain.when import local_to_utc, utc_to_local  # noqa: F401 (re-exported)
 from qc_console.importing import ImportOptions, ImportPreview, ImportReport, Progress
+from qc_console.importing.peek import FileColumns, peek_file
 from qc_console.services import (
     _runner,
     bulk_import,
@@ -43,6 +44,8 @@ from qc_console.services import (
     undo,
 )
 from qc_console.services.analytics import aging as aging_report
+from qc_console.services.analytics import api as analytics_api
+from qc_console.services.analytics._common import ReportFilter
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -84,6 +87,11 @@ class ServiceBackend:
     def __init__(self, actor: str, *, rules: Rules = DEFAULT_RULES) -> None:
         self.actor = actor
         self.rules = rules
+
+    def hold_open(self) -> None:
+        """For a long-running process (the console): keep an idle connection so that closing
+        each call's connection does not checkpoint the WAL (see `db.database.hold_open`)."""
+        hold_open()
 
     # --- who and what -------------------------------------------------------------------
     @_connected
@@ -162,6 +170,61 @@ class ServiceBackend:
         return supervision.reassign_plan(
             ids, to, actor=self.actor, weights=weights, rules=self.rules
         )
+
+    # --- the supervisor's analytics screens (services/analytics/api.py) -----------------
+    def _analytics(self, now: datetime | None) -> analytics_api.Analytics:
+        """The reports, for supervisors only (the figures cover every rep's work)."""
+        me = self.whoami()
+        if me.role != Role.SUPERVISOR:
+            from qc_console.domain.errors import NotAllowed
+
+            raise NotAllowed(f"{me.name} ({me.role}) cannot read the refinery reports")
+        return analytics_api.Analytics(rules=self.rules, now=now)
+
+    @_connected
+    def report_refinery(
+        self, f: Mapping[str, Any] | None = None, now: datetime | None = None
+    ) -> analytics_api.VolumesReport:
+        """Volumes: per ISO week and stage, entered (flow) and standing (stock). `f` holds
+        any of source, campaign, rep, start, end (dates)."""
+        return self._analytics(now).refinery(ReportFilter(**(f or {})))
+
+    @_connected
+    def report_conversion(
+        self, f: Mapping[str, Any] | None = None, now: datetime | None = None, within_days: int = 30
+    ) -> analytics_api.ConversionReport:
+        return self._analytics(now).conversion(ReportFilter(**(f or {})), within_days)
+
+    @_connected
+    def report_velocity(
+        self, f: Mapping[str, Any] | None = None, now: datetime | None = None
+    ) -> analytics_api.VelocityReport:
+        return self._analytics(now).velocity(ReportFilter(**(f or {})))
+
+    @_connected
+    def report_value(
+        self, f: Mapping[str, Any] | None = None, now: datetime | None = None
+    ) -> analytics_api.ValueReport:
+        return self._analytics(now).value(ReportFilter(**(f or {})))
+
+    @_connected
+    def report_reps(
+        self, f: Mapping[str, Any] | None = None, now: datetime | None = None
+    ) -> analytics_api.RepsReport:
+        return self._analytics(now).reps(ReportFilter(**(f or {})))
+
+    @_connected
+    def report_campaigns(
+        self, f: Mapping[str, Any] | None = None, now: datetime | None = None
+    ) -> analytics_api.CampaignsReport:
+        return self._analytics(now).campaigns(ReportFilter(**(f or {})))
+
+    @_connected
+    def report_forecast(
+        self, f: Mapping[str, Any] | None = None, now: datetime | None = None, **options: Any
+    ) -> analytics_api.ForecastReport:
+        """`options`: horizon, raw_change_pct, what_if_from (a date), holdout."""
+        return self._analytics(now).forecast(ReportFilter(**(f or {})), **options)
 
     # --- acting -------------------------------------------------------------------------
     def _kw(self, expected: Mapping[int, int] | None, skip_refused: bool) -> dict[str, Any]:
@@ -348,6 +411,11 @@ class ServiceBackend:
         return bulk_import.preview_import(
             path, actor=self.actor, options=options or ImportOptions()
         )
+
+    def import_columns(self, path: str) -> FileColumns:
+        """A file's columns with sample values and their current fields (the mapping
+        editor); no database. Raises `UnusableFile` when the file cannot be read."""
+        return peek_file(path)
 
     @_connected
     def import_file(

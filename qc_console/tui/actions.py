@@ -71,9 +71,11 @@ class LeadActionsScreen(BulkActions):
 
     BINDINGS: ClassVar[list[BindingType]] = DISPOSITION_BINDINGS
 
-    current: reactive[LeadView | None] = reactive(None, bindings=True)
+    # repaint=False: a reactive on a screen repaints the whole screen when it changes (a full
+    # recomposite on every cursor move and every write); nothing the screen draws uses these.
+    current: reactive[LeadView | None] = reactive(None, bindings=True, repaint=False)
     """The lead under the cursor; the footer shows only the keys legal for its stage."""
-    busy: reactive[bool] = reactive(False)
+    busy: reactive[bool] = reactive(False, repaint=False)
     """A write is running: dispositions wait (no double submit). Not a bindings refresh: the
     footer would flicker for the ~10 ms a write takes, and each redraw costs more than that."""
 
@@ -153,7 +155,7 @@ class LeadActionsScreen(BulkActions):
                     lambda b, ids, exp, skip: b.qualify(ids, r, expected=exp, skip_refused=skip),
                 )
 
-        self.app.push_screen(RatingDialog(target.label), done)
+        self.ask_rating(target.label, done)
 
     def action_hand_off(self) -> None:
         if (target := self._one_prompt()) is not None:
@@ -375,3 +377,7 @@ class LeadActionsScreen(BulkActions):
 
     def reload_leads(self, ids: tuple[int, ...]) -> None:
         """Fetch these leads again (after a stale write)."""
+
+    def ask_rating(self, label: str, done: Callable[[object], None]) -> None:
+        """Ask for the rating of `q` (`done` gets it, or None): a dialog unless overridden."""
+        self.app.push_screen(RatingDialog(label), done)

@@ -209,6 +209,8 @@ class QCConsoleApp(App[None]):
 
         from qc_console.tui import dialogs
         from qc_console.tui.screens.help import HelpScreen
+        from qc_console.tui.screens.import_file import ImportScreen
+        from qc_console.tui.screens.import_mapping import MappingTable
         from qc_console.tui.screens.lead_detail import LeadDetailScreen
         from qc_console.tui.screens.queue import QueueScreen
         from qc_console.tui.screens.supervisor import SupervisorScreen
@@ -225,7 +227,12 @@ class QCConsoleApp(App[None]):
             LeadDetailScreen,
             HelpScreen,
             LeadTable,
+            ImportScreen,
+            MappingTable,
         ]
+        from qc_console.tui.screens.report_base import report_screen_classes
+
+        classes += report_screen_classes()
         for name in dialogs.__all__:
             obj = getattr(dialogs, name)
             if isinstance(obj, type) and issubclass(obj, DOMNode):
@@ -258,7 +265,13 @@ class QCConsoleApp(App[None]):
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
-        title = {"queue": "Queue", "detail": "Lead detail", "supervisor": "Supervisor"}.get(
-            screen.id or "", "this screen"
-        )
+        title = {
+            "queue": "Queue",
+            "detail": "Lead detail",
+            "supervisor": "Supervisor",
+            "refinery": "Refinery",
+            "forecast": "Forecast",
+            "reps-report": "Reps",
+            "campaigns-report": "Campaigns",
+        }.get(screen.id or "", "this screen")
         self.push_screen(HelpScreen(title, key_entries(screen)))

@@ -61,6 +61,20 @@ def test_hostile_data(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_snap_app(), terminal_size=(140, 45), run_before=then(open_hostile))
 
 
+def test_queue_rating_prompt_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """`q` asks on the footer's line (no modal); a hostile label is cut, shown literally."""
+    q = build_data(hostile=True)
+
+    async def ask_hostile(pilot) -> None:  # type: ignore[no-untyped-def]
+        await wait_loaded(pilot)
+        table = pilot.app.screen.table
+        table.move_cursor(row=table.get_row_index(str(q["hostile"])))
+        await pilot.press("q")
+        await wait_loaded(pilot)
+
+    assert snap_compare(make_snap_app(), terminal_size=(80, 24), run_before=ask_hostile)
+
+
 def test_queue_hostile_row(snap_compare) -> None:  # type: ignore[no-untyped-def]
     build_data(hostile=True)
     assert snap_compare(make_snap_app(), terminal_size=(200, 30), run_before=wait_loaded)

@@ -10,6 +10,7 @@ from textual.worker import WorkerCancelled
 
 from qc_console.services.facade import ServiceBackend
 from qc_console.tui.app import QCConsoleApp
+from qc_console.tui.dialogs.rating import RatingPrompt
 from qc_console.tui.screens.queue import QueueScreen
 from qc_console.tui.widgets.lead_table import LeadTable
 
@@ -61,3 +62,8 @@ def row_text(app: QCConsoleApp, lead_id: int) -> str:
 async def press(pilot: Pilot[Any], *keys: str) -> None:
     await pilot.press(*keys)
     await settle(pilot)
+
+
+def rating_prompt(app: QCConsoleApp) -> RatingPrompt:
+    """The queue's inline `q` prompt (`is_open` while it waits for l/m/h)."""
+    return queue_screen(app).query_one(RatingPrompt)

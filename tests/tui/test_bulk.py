@@ -10,7 +10,7 @@ from qc_console.db.models import Batch, LeadEvent
 from qc_console.domain.values import LeadView, QueueFilter, QueueView
 from qc_console.services.facade import ServiceBackend
 from qc_console.tui import bulk
-from qc_console.tui.dialogs import BulkPreviewDialog, HandOffDialog, PurgeDialog, RatingDialog
+from qc_console.tui.dialogs import BulkPreviewDialog, HandOffDialog, PurgeDialog
 from qc_console.tui.screens.queue import QueueScreen
 from tests.tui.factory import Queue
 from tests.tui.helpers import (
@@ -18,6 +18,7 @@ from tests.tui.helpers import (
     make_app,
     press,
     queue_screen,
+    rating_prompt,
     row_text,
     screen_text,
     settle,
@@ -154,8 +155,8 @@ async def test_bulk_qualify_is_one_batch(queue: Queue, keymap_file: Path) -> Non
         chosen = t.ids()[:3]
         before = [lead(i) for i in chosen]
         await press(pilot, "space", "space", "space", "q")
-        assert isinstance(app.screen, RatingDialog)
-        assert "3 leads" in screen_text(app)
+        assert rating_prompt(app).is_open
+        assert "Qualify 3 leads: l low · m medium · h high" in screen_text(app)
         await press(pilot, "l")
         assert isinstance(app.screen, BulkPreviewDialog)
         await press(pilot, "escape")  # cancel: nothing happens, the selection stays

@@ -211,6 +211,7 @@ async def test_a_stale_row_is_reloaded_not_overwritten(queue: Queue, keymap_file
         assert got.rating == "low"  # sue's change stands
         assert any("was changed by sue at" in m and "reloaded" in m for m in toasts(app))
         assert "qualified/low" in row_text(app, queue["breach"])
+        assert table(app).current_id == queue["breach"]  # the cursor came back to the lead
 
 
 async def test_dispositions_work_in_the_detail_screen(queue: Queue, keymap_file: Path) -> None:

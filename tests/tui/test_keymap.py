@@ -6,12 +6,11 @@ from pathlib import Path
 
 from qc_console.services.facade import ServiceBackend
 from qc_console.tui.app import QCConsoleApp
-from qc_console.tui.dialogs import RatingDialog
 from qc_console.tui.keymap import valid_key
 from qc_console.tui.screens.help import HelpScreen
 from qc_console.tui.screens.queue import QueueScreen
 from tests.tui.factory import Queue
-from tests.tui.helpers import SIZE, make_app, press, screen_text, settle, toasts
+from tests.tui.helpers import SIZE, make_app, press, rating_prompt, screen_text, settle, toasts
 
 
 async def test_keymap_file_rebinds_qualify(queue: Queue, tmp_path: Path) -> None:
@@ -21,9 +20,9 @@ async def test_keymap_file_rebinds_qualify(queue: Queue, tmp_path: Path) -> None
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "q")
-        assert isinstance(app.screen, QueueScreen)  # q no longer qualifies
+        assert not rating_prompt(app).is_open  # q no longer qualifies
         await press(pilot, "Q")
-        assert isinstance(app.screen, RatingDialog)
+        assert rating_prompt(app).is_open
         await press(pilot, "escape", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         assert "Q " in screen_text(app)

@@ -139,8 +139,11 @@ async def test_help_lists_the_keys_of_the_screen(queue: Queue, keymap_file: Path
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
+        await press(pilot, "pagedown")  # the list is longer than the screen: it scrolls
+        text += screen_text(app)
         for words in (
             "Qualify",
+            "Reassign",
             "Hand off",
             "Incubate",
             "Purge",

@@ -7,11 +7,12 @@ A poll of the change token refreshes only the rows someone else changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.message import Message
@@ -19,14 +20,18 @@ from textual.widgets import DataTable, Static
 
 from qc_console.domain.errors import DomainError
 from qc_console.domain.values import LeadView, QueueFilter, QueueView
+from qc_console.tui.actions import Call
 from qc_console.tui.bulk import BulkDone
 from qc_console.tui.dialogs import FilterDialog
-from qc_console.tui.messages import ActionDone, ActionRefused, LeadsChanged
+from qc_console.tui.dialogs.rating import RatingPrompt
+from qc_console.tui.messages import ActionDone, ActionRefused, LeadsChanged, StaleRow
 from qc_console.tui.screens.queue_rows import EMPTY_QUEUE, QueueRows
 from qc_console.tui.widgets.key_footer import KeyFooter
 from qc_console.tui.widgets.lead_table import SORTABLE, LeadTable
 from qc_console.tui.widgets.queue_header import VIEW_TABS, QueueHeader
 
+STAYS = frozenset({"create", "claim", "undo"})
+"""Actions after which the cursor goes to a given lead, not on to the next one."""
 PATCH_AT_MOST = 50
 """More changed leads than this (a bulk action, its undo): reload the page, not patch rows."""
 
@@ -42,6 +47,12 @@ class MatchingIds(Message, bubble=False):
 
 class QueueScreen(QueueRows):
     """The queue of the acting rep (their own leads plus the shared pool)."""
+
+    DEFAULT_CSS = """
+    QueueScreen {
+        layers: default prompt;
+    }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -165,10 +176,21 @@ class QueueScreen(QueueRows):
             show=False,
             id="queue.refresh",
         ),
+        Binding(
+            "I",
+            "import_file",
+            "Import",
+            tooltip="Import a contact file (CRM, marketing, event, form export)",
+            show=False,
+            id="queue.import",
+        ),
     ]
 
-    def __init__(self) -> None:
-        super().__init__(id="queue")
+    def __init__(self, *, id: str = "queue") -> None:  # noqa: A002 (Textual's name)
+        # Screens on the stack share one DOM: a second queue (a drill-down) needs its own id.
+        super().__init__(id=id)
+        self._acted: int | None = None
+        """The lead of the write in flight when the cursor already moved on from it."""
 
     # --- layout --------------------------------------------------------------------------
     def compose(self):  # type: ignore[no-untyped-def]
@@ -177,6 +199,7 @@ class QueueScreen(QueueRows):
             yield LeadTable(self.row_context(), id="leads")
             yield Static(Text(EMPTY_QUEUE), id="empty")
         yield KeyFooter()
+        yield RatingPrompt(id="rating-prompt")
 
     def on_mount(self) -> None:
         self.query_one(QueueHeader).palette = self.console.palette()
@@ -194,7 +217,52 @@ class QueueScreen(QueueRows):
         header.refresh()
         self.tick()
 
+    # --- the inline prompt ---------------------------------------------------------------
+    def ask_rating(self, label: str, done: Callable[[object], None]) -> None:
+        """`q` asks on a line over the footer, not in a modal (no full-screen repaint)."""
+        self.query_one(RatingPrompt).ask(label, done)
+
+    def on_key(self, event: events.Key) -> None:
+        # An open prompt takes every key first; stopping the key here keeps the bindings
+        # (checked once the key has bubbled up to the app) from acting meanwhile.
+        if self.query_one(RatingPrompt).answer(event.key):
+            event.stop()
+            event.prevent_default()
+
     # --- after actions -------------------------------------------------------------------
+    def run_call(self, action: str, leads: tuple[LeadView, ...], call: Call) -> None:
+        """Work-the-queue: the cursor moves on to the next lead as the write starts, so the
+        table scrolls while the database works; the committed row is then patched alone.
+        (A refused or stale write brings the cursor back to the lead.)"""
+        table = self.table
+        moves_on = (
+            action not in STAYS
+            and len(leads) == 1
+            and not self.busy
+            and leads[0].id == table.current_id
+            and table.cursor_row + 1 < table.row_count
+        )
+        super().run_call(action, leads, call)
+        if moves_on and self.busy:  # the write started
+            self._acted = leads[0].id
+            table.move_on(table.cursor_row + 1)
+
+    def _back_to_acted(self) -> None:
+        acted, self._acted = self._acted, None
+        if acted is not None and self.table.has_lead(acted):
+            self.table.restore_cursor(acted, self.table.cursor_row)
+
+    def _painted(self, message: ActionDone) -> None:
+        # `call_after_refresh` can run before the patched row is drawn (the table hands its
+        # refresh to the screen from its own message loop): the hook of the benchmark and
+        # the toast wait for the frame that draws the table's pending rows.
+        table = self.table
+        done = super()._painted
+        if table.display and table.repaint_pending():
+            table.after_drawn(lambda: done(message))
+        else:
+            done(message)
+
     def after_action(self, message: ActionDone) -> None:
         leads = message.result.leads
         if len(leads) > PATCH_AT_MOST:  # the undo of a big batch: one reload, not many patches
@@ -205,6 +273,9 @@ class QueueScreen(QueueRows):
             self.apply_leads(leads, focus_id=leads[0].id if leads else None)
         elif message.action == "undo":
             self.apply_leads(leads, focus_id=leads[0].id if leads else None)
+        elif self._acted is not None:  # the cursor already moved on: keep it on that lead
+            self._acted = None
+            self.apply_leads(leads, focus_id=self.table.current_id)
         else:
             self.apply_leads(leads, advance=True)
         self.recount()
@@ -225,6 +296,10 @@ class QueueScreen(QueueRows):
 
     def on_action_refused(self, _message: ActionRefused) -> None:
         self.table.loading = False  # a refused big batch (the base class says why)
+        self._back_to_acted()
+
+    def on_stale_row(self, _message: StaleRow) -> None:
+        self._back_to_acted()  # the base class says who changed it and reloads the row
 
     def on_leads_changed(self, message: LeadsChanged) -> None:
         self.apply_leads(message.leads)
@@ -366,3 +441,14 @@ class QueueScreen(QueueRows):
 
     def action_claim(self) -> None:
         self.run_call("claim", (), lambda b, ids, exp: b.claim_next())
+
+    def action_import_file(self) -> None:
+        from qc_console.tui.screens.import_file import ImportScreen
+
+        def back(report: object) -> None:
+            new_ids = getattr(report, "new_ids", ())
+            if report is not None:  # land on the first new lead when it is in the view
+                self.load(focus_id=new_ids[0] if new_ids else self.table.current_id)
+                self.recount()
+
+        self.app.push_screen(ImportScreen(), back)

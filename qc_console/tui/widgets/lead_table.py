@@ -2,15 +2,12 @@
 
 The table holds one page or a few (a few hundred rows): DataTable measures every cell it
 adds (FACTS.md: ~12 µs a cell), so the queue is paged in SQL and rows are patched, not
-reloaded. Column widths are computed from the table's width so nothing is measured twice
-and the layout holds from 80 to 200+ columns.
+reloaded. The columns and cells are described in `lead_columns`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -18,140 +15,30 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
+from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowDoesNotExist, RowKey
 
-from qc_console.domain.priority import Clock
-from qc_console.domain.settings import Rules
 from qc_console.domain.values import LeadView
-from qc_console.tui import render
-from qc_console.tui.render import Palette
-
-
-@dataclass(frozen=True)
-class Col:
-    key: str
-    label: str
-    width: int
-    """Fixed width, or the least width of a flexible column."""
-    flex: int = 0
-    """Share of the spare width (0: fixed)."""
-    cap: int = 0
-    """Most width a flexible column takes (0: no cap)."""
-    min_screen: int = 0
-    """Shown only when the table is at least this wide."""
-
-
-COLUMNS: tuple[Col, ...] = (
-    Col("marker", " ", 1),
-    Col("name", "Name", 14, flex=3, cap=40),
-    Col("company", "Company", 12, flex=3, cap=36),
-    Col("source", "Source", 11, min_screen=118),
-    Col("stage", "Stage", 14),
-    Col("touches", "Touch", 5),
-    Col("last", "Last", 4),
-    Col("due", "Due", 12),
-    Col("note", "Next action", 10, flex=2, min_screen=90),
-    Col("in_stage", "In stage", 8, min_screen=128),
-    Col("sla", "Speed", 9, min_screen=104),
+from qc_console.tui.widgets.lead_columns import (
+    PADDING,
+    SORTABLE,
+    Col,
+    RowContext,
+    cell,
+    layout,
+    sort_key,
 )
-"""Every column, in order; narrow terminals drop the ones with a `min_screen`."""
 
-SORTABLE: tuple[str, ...] = (
-    "priority",
-    "name",
-    "company",
-    "source",
-    "stage",
-    "touches",
-    "last",
-    "due",
-    "in_stage",
-)
-"""The sort cycle of `s` (priority is the queue's own order)."""
+__all__ = ["SORTABLE", "LeadTable", "RowContext", "sort_key"]
 
-PADDING = 1
 CHECK = "✓ "
 """Before the name of a selected row (the selection of bulk actions)."""
 REDRAW_ABOVE = 20
 """More rows changing selection than this: redraw the table instead of patching rows."""
-
-
-def layout(width: int) -> list[tuple[Col, int]]:
-    """The columns that fit `width` cells, with their widths."""
-    cols = [c for c in COLUMNS if width >= c.min_screen]
-    used = sum(c.width + 2 * PADDING for c in cols)
-    spare = max(0, width - used)
-    flex_total = sum(c.flex for c in cols) or 1
-    out: list[tuple[Col, int]] = []
-    left = spare
-    for col in cols:
-        extra = spare * col.flex // flex_total if col.flex else 0
-        w = col.width + extra
-        if col.cap and w > col.cap:
-            w = col.cap
-        left -= w - col.width
-        out.append((col, w))
-    if left > 0:  # capped columns leave width over: the note column (or the last flex) takes it
-        flex_cols = [i for i, (c, _) in enumerate(out) if c.flex and not c.cap]
-        if flex_cols:
-            i = flex_cols[-1]
-            out[i] = (out[i][0], out[i][1] + left)
-    return out
-
-
-@dataclass(frozen=True)
-class RowContext:
-    """What a row's look depends on besides the lead: the clock, the rules and the theme."""
-
-    clock: Clock
-    rules: Rules
-    palette: Palette = render.DEFAULT_PALETTE
-
-
-def cell(col: str, lead: LeadView, ctx: RowContext, width: int) -> Text:
-    """The `Text` of one cell (data is never markup)."""
-    now, p = ctx.clock.now, ctx.palette
-    match col:
-        case "marker":
-            return render.marker(render.priority_of(lead, ctx.clock), p)
-        case "name":
-            style = "bold" if lead.stage == "raw" and lead.touch_count == 0 else ""
-            return render.plain(lead.name, style, width=width)
-        case "company":
-            return render.plain(lead.company, width=width)
-        case "source":
-            return render.plain(render.SOURCE_LABELS[lead.source], width=width)
-        case "stage":
-            return render.stage_text(lead, p)
-        case "touches":
-            return render.ladder(lead, ctx.rules, p)
-        case "last":
-            return Text(render.since(now, lead.last_touch_at), end="")
-        case "due":
-            return render.due_text(lead, ctx.clock, p)
-        case "note":
-            return render.next_note(lead, width=width)
-        case "in_stage":
-            return Text(render.in_stage(lead, now), end="")
-        case "sla":
-            return render.sla_text(lead, ctx.clock, ctx.rules, p)
-    raise KeyError(col)
-
-
-def sort_key(col: str, ctx: RowContext) -> Callable[[LeadView], object]:
-    far = datetime.max
-    keys: dict[str, Callable[[LeadView], object]] = {
-        "name": lambda v: v.name.lower(),
-        "company": lambda v: v.company.lower(),
-        "source": lambda v: v.source.value,
-        "stage": lambda v: (v.stage.value, v.rating.value if v.rating else ""),
-        "touches": lambda v: v.touch_count,
-        "last": lambda v: v.last_touch_at or datetime.min,
-        "due": lambda v: v.next_action_due or v.resurface_on or far,
-        "in_stage": lambda v: v.stage_entered_at,
-    }
-    return keys[col]
+AWAY = Coordinate(-99, 0)
+"""Where the cursor is, for a row it is not on (see `_render_line_in_row`)."""
 
 
 class LeadTable(DataTable[Text]):
@@ -193,6 +80,10 @@ class LeadTable(DataTable[Text]):
         """Ids shown as selected (a ✓ before the name); set with `show_selected`."""
         self._cols: list[tuple[Col, int]] = []
         self._width = 0
+        self._after_drawn: list[Callable[[], object]] = []
+        self._sizes: tuple[Size, Size, Size, Size] | None = None
+        self._stale: set[RowKey] = set()
+        """Rows whose cells predate the context (clock, theme): redrawn when next shown."""
 
     # --- drawing -------------------------------------------------------------------------
     def _render_cell(
@@ -259,6 +150,63 @@ class LeadTable(DataTable[Text]):
         self._cell_render_cache[cache_key] = lines
         return lines
 
+    def _render_line_in_row(
+        self,
+        row_key: RowKey,
+        line_no: int,
+        base_style: Style,
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ) -> tuple[list[list[Segment]], list[list[Segment]]]:
+        """One row's line. DataTable keys its row cache on *where* the cursor is, so every
+        cursor move (each disposition moves on a row) redrew every visible row from its cells.
+        A row only looks different when the cursor or the mouse is on it: other rows are
+        drawn as if the cursor were elsewhere, and hit the cache."""
+        row_index = self._row_locations.get(row_key) if row_key in self._row_locations else -1
+        if cursor_location.row != row_index:
+            cursor_location = AWAY
+        if hover_location.row != row_index:
+            hover_location = AWAY
+        if row_key in self._stale:
+            self._freshen(row_key)
+        return super()._render_line_in_row(
+            row_key, line_no, base_style, cursor_location, hover_location
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self._after_drawn and not self.repaint_pending():
+            # This frame draws every row refreshed so far; it is written to the terminal
+            # right after the compositor returns, before anything queued now runs.
+            callbacks, self._after_drawn = self._after_drawn, []
+            for callback in callbacks:
+                self.call_later(callback)
+        return lines
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # ScrollView compares the container size it is given with the one it keeps (less the
+        # scrollbar gutter): they always differ, so every layout pass of the screen, even one
+        # that only moves the rating prompt, repaints the scrollbar (42 lines at 140×45).
+        sizes = (size, virtual_size, container_size, self.virtual_size)
+        if sizes == self._sizes and size == self._size:
+            return False
+        self._sizes = sizes
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def repaint_pending(self) -> bool:
+        """Rows were refreshed that no frame has drawn yet.
+
+        Textual has no public flag for this: a refresh sets `_repaint_required` until the
+        widget hands it to the screen, and `_repaint_regions` until the compositor takes them.
+        """
+        return bool(self._repaint_required or self._repaint_regions)
+
+    def after_drawn(self, callback: Callable[[], object]) -> None:
+        """Call `callback` after the frame that draws the rows refreshed so far."""
+        self._after_drawn.append(callback)
+
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         # DataTable measures every cell of every new row to size auto-width columns (FACTS.md:
         # ~12 µs a cell). Ours have fixed widths and one-line rows, so nothing needs measuring:
@@ -308,6 +256,7 @@ class LeadTable(DataTable[Text]):
         if leads is not None:
             self.leads = list(leads)
         self.clear(columns=True)
+        self._stale.clear()
         self._cols = []
         self._ensure_columns()
         self.add_rows_of(self.leads, track=False)
@@ -335,6 +284,20 @@ class LeadTable(DataTable[Text]):
         else:
             self.move_cursor(row=min(max(fallback_row, 0), self.row_count - 1), animate=False)
 
+    def move_on(self, row: int) -> None:
+        """Work-the-queue: the cursor goes to `row` (the next lead after an action).
+
+        Past the bottom edge the rows page up so the cursor lands a quarter of the way down,
+        instead of scrolling one line per action: a scroll redraws every row on screen (15-20
+        ms on a busy 2-core machine), and the rows stay still while the rep works down them.
+        """
+        if not 0 <= row < self.row_count:
+            return
+        visible = self.size.height - self.header_height
+        if visible > 8 and row >= round(self.scroll_y) + visible:
+            self.scroll_to(y=row - visible // 4, animate=False)
+        self.move_cursor(row=row, animate=False)
+
     def has_lead(self, lead_id: int) -> bool:
         return str(lead_id) in self.rows
 
@@ -358,6 +321,7 @@ class LeadTable(DataTable[Text]):
         # cell of the screen. Here only this row's cached cells are dropped and only it is
         # repainted (the cached cells of the other rows stay good: their data did not change).
         row_key = RowKey(key)
+        self._stale.discard(row_key)
         values = self._data[row_key]
         for col, w in self._cols:
             values[ColumnKey(col.key)] = self._cell(col.key, lead, w)
@@ -367,6 +331,30 @@ class LeadTable(DataTable[Text]):
             self._row_render_cache.discard(row_cache_key)
         self._line_cache.clear()
         self.refresh_row(self.get_row_index(key))
+
+    def restyle(self, ctx: RowContext) -> None:
+        """A new clock or theme: every row's cells change, but only the rows on screen are
+        recomputed now (the rest when they are next drawn or read): a minute's tick costs
+        a screenful of cells, not the few hundred rows loaded."""
+        self.ctx = ctx
+        self._stale = set(self._data)
+        self._clear_caches()
+        self.refresh()
+
+    def _freshen(self, row_key: RowKey) -> None:
+        self._stale.discard(row_key)
+        lead_id = int(row_key.value) if row_key.value is not None else None
+        lead = self.lead(lead_id) if lead_id is not None else None
+        if lead is not None:
+            values = self._data[row_key]
+            for col, w in self._cols:
+                values[ColumnKey(col.key)] = self._cell(col.key, lead, w)
+
+    def get_row(self, row_key: RowKey | str) -> list[Text]:
+        key = row_key if isinstance(row_key, RowKey) else RowKey(row_key)
+        if key in self._stale:
+            self._freshen(key)
+        return super().get_row(row_key)
 
     def drop(self, lead_id: int) -> None:
         """Remove a lead that left the view."""
