@@ -1,5 +1,5 @@
 """The README's keys table is generated from the bindings: this fails when they drift apart
-(fix: `python -m qc_console.tui.readme`)."""
+(fix: `python -m qc_console.cli.readme`)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ async def test_readme_keys_table_matches_the_bindings(queue: Queue, keymap_file:
     assert "| `q` | Qualify |" in table  # a rep's disposition key
     assert "**Supervisor**" in table and "Rebalance" in table  # sue's screen
     assert current_block(README.read_text(encoding="utf-8")) == table, (
-        "README.md's keys table differs from the bindings: run `python -m qc_console.tui.readme`"
+        "README.md's keys table differs from the bindings: run `python -m qc_console.cli.readme`"
     )
 
 
