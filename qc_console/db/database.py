@@ -27,6 +27,7 @@ def open_database(url: str) -> peewee.Database:
     write lock at BEGIN (`IMMEDIATE`): deferred transactions fail at once with "database is
     locked" when two writers upgrade at the same time, which the busy timeout cannot help.
     """
+    close_database()  # a previous database's pooled sessions would outlive it
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///") :]
         if path and path != ":memory:":
