@@ -218,3 +218,11 @@ async def test_a_file_imported_before_is_said_so_and_not_imported_again(
         await settle(pilot)
         assert isinstance(app.screen, ImportScreen) and app.screen.phase == "preview"
     assert leads(backend) == before
+
+
+def test_a_path_typed_after_the_prefilled_folder_starts_over() -> None:
+    from qc_console.tui.screens.import_parts import typed_path
+
+    assert typed_path("/work/main//tmp/a.csv") == "/tmp/a.csv"
+    assert typed_path("/work/main/~/a.csv") == str(Path.home() / "a.csv")
+    assert typed_path("  files/a.csv ") == "files/a.csv"

@@ -34,6 +34,7 @@ from qc_console.tui.screens.import_parts import (
     PreviewFailed,
     PreviewLoaded,
     Undone,
+    typed_path,
 )
 from qc_console.tui.screens.import_view import (
     REJECTS_SHOWN,
@@ -159,7 +160,7 @@ class ImportScreen(Screen[ImportReport | None]):
 
     @on(Input.Submitted, "#import-path")
     def _submitted(self, event: Input.Submitted) -> None:
-        path = os.path.expanduser(event.value.strip())
+        path = typed_path(event.value)
         if Path(path).is_dir():
             self.query_one(DirectoryTree).path = path
             self.query_one(DirectoryTree).focus()

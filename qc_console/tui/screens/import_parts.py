@@ -73,6 +73,18 @@ class Undone(Message, bubble=False):
     message: str
 
 
+def typed_path(value: str) -> str:
+    """What the rep means by the text in the path field: typing an absolute path or `~/…`
+    after the folder it starts with restarts from there (`/home/me//tmp/a.csv` is
+    `/tmp/a.csv`, as in Emacs and GTK file pickers); `~` is expanded."""
+    value = value.strip()
+    if "//" in value:
+        value = "/" + value.rsplit("//", 1)[1]
+    if "/~/" in value:
+        value = "~/" + value.rsplit("/~/", 1)[1]
+    return os.path.expanduser(value)
+
+
 class PathSuggester(Suggester):
     """Completes the last part of a path from the directory's entries (folders end in /)."""
 
@@ -80,8 +92,9 @@ class PathSuggester(Suggester):
         super().__init__(use_cache=False, case_sensitive=True)
 
     async def get_suggestion(self, value: str) -> str | None:
-        folder, _, prefix = os.path.expanduser(value).rpartition(os.sep)
-        base = Path(folder or ("/" if value.startswith(os.sep) else "."))
+        path = typed_path(value)
+        folder, _, prefix = path.rpartition(os.sep)
+        base = Path(folder or ("/" if path.startswith(os.sep) else "."))
         try:
             names = sorted(p.name + (os.sep if p.is_dir() else "") for p in base.iterdir())
         except OSError:
