@@ -86,6 +86,7 @@ class RefineryScreen(ReportScreen):
     RefineryScreen TabbedContent { height: 1fr; }
     RefineryScreen TabPane { padding: 0; }
     RefineryScreen DataTable { height: 1fr; }
+    RefineryScreen #glance { height: auto; max-height: 11; margin: 0 0 1 0; }
     RefineryScreen .caption { height: 1; color: $text-muted; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -102,7 +103,7 @@ class RefineryScreen(ReportScreen):
         ),
     ]
     BODY = "#report-body"
-    AUTO_FOCUS = "#weeks"
+    AUTO_FOCUS = "#glance"
 
     def __init__(self, scope: ReportScope | None = None) -> None:
         super().__init__(scope, screen_id="refinery")
@@ -116,8 +117,8 @@ class RefineryScreen(ReportScreen):
                 yield RefineryGlance(id="glance")
                 yield Static(
                     Text(
-                        "per ISO week: entered / standing at week end"
-                        " · enter on a stage: the leads standing in it now"
+                        "enter on a stage: the leads standing in it now"
+                        " · below, per ISO week: entered / standing at week end"
                     ),
                     classes="caption",
                 )
@@ -150,13 +151,20 @@ class RefineryScreen(ReportScreen):
         self.query_one(TabbedContent).active = tab
         self.query_one(f"#{tab}").query(DataTable).first().focus()
 
+    @on(DataTable.RowSelected, "#glance")
+    def _drill_row(self, event: DataTable.RowSelected) -> None:
+        """`enter` on a stage's row."""
+        self.drill(self.query_one(RefineryGlance).stage_at(event.cursor_row))
+
     @on(DataTable.CellSelected, "#weeks")
-    def _drill(self, event: DataTable.CellSelected) -> None:
-        """The leads standing in the cell's stage now, as a queue (QC stages only)."""
+    def _drill_cell(self, event: DataTable.CellSelected) -> None:
+        """`enter` on a cell of the weekly table: its stage (the week does not matter)."""
         column = event.coordinate.column
-        if column == 0:
-            return
-        stage = STAGES[column - 1]
+        if column:
+            self.drill(STAGES[column - 1])
+
+    def drill(self, stage: str) -> None:
+        """The leads standing in `stage` now, as a queue (QC stages only)."""
         if stage not in QC_STAGES:
             self.notify(
                 f"Leads in {stage.replace('_', ' ')} are with sales or closed: no queue to open.",
