@@ -110,6 +110,19 @@ def parse_date(text: str, *, day_first: bool) -> datetime | None:
     return None
 
 
+def _order_proof(text: str) -> str:
+    """'day' (a first part above 12), 'month' (a second part above 12), 'either', or ''."""
+    m = NUMERIC.match(" ".join(text.split()))
+    if m is None or m.group("sep") == ".":
+        return ""
+    a, b = int(m.group("a")), int(m.group("b"))
+    if a > 12 and b <= 12:
+        return "day"
+    if b > 12 and a <= 12:
+        return "month"
+    return "either" if a != b else ""
+
+
 def resolve_order(values: Iterable[tuple[int, str]], *, default_day_first: bool) -> DateOrder:
     """Decide day/month order from the file's numeric dates (`(line, text)` pairs).
 
@@ -119,16 +132,16 @@ def resolve_order(values: Iterable[tuple[int, str]], *, default_day_first: bool)
     day_proof: tuple[int, str] | None = None
     month_proof: tuple[int, str] | None = None
     ambiguous = 0
+    kinds: dict[str, str] = {}  # what each date text proves (files repeat their dates)
     for line, text in values:
-        m = NUMERIC.match(" ".join(text.split()))
-        if m is None or m.group("sep") == ".":
-            continue
-        a, b = int(m.group("a")), int(m.group("b"))
-        if a > 12 and b <= 12:
+        kind = kinds.get(text)
+        if kind is None:
+            kind = kinds[text] = _order_proof(text)
+        if kind == "day":
             day_proof = day_proof or (line, text.strip())
-        elif b > 12 and a <= 12:
+        elif kind == "month":
             month_proof = month_proof or (line, text.strip())
-        elif a != b:
+        elif kind == "either":
             ambiguous += 1
     dm, md = "day/month (European)", "month/day (US)"
     if day_proof and month_proof:

@@ -174,16 +174,18 @@ def _validate_all(
     rows: list[ImportRow] = []
     errors: list[RowError] = []
     rejected: dict[int, tuple[int, list[str]]] = {}
-    total = len(raw.records)
-    for i, rec in enumerate(raw.records, 1):
-        row, error, _origin = validate(rec.number, rec.line, rec.cells, ctx)
-        if row is not None:
-            rows.append(to_import_row(rec.number, rec.line, row, ctx))
-        elif error is not None:
-            errors.append(error)
-            rejected[rec.number] = (rec.line, rec.cells)
-        if progress is not None and i % CHUNK == 0:
-            progress("checking", i, total)
+    records = raw.records
+    total = len(records)
+    for start in range(0, total, CHUNK):
+        for number, line, cells in records[start : start + CHUNK]:
+            row, error, _origin = validate(number, line, cells, ctx)
+            if row is not None:
+                rows.append(to_import_row(number, line, row, ctx))
+            elif error is not None:
+                errors.append(error)
+                rejected[number] = (line, cells)
+        if progress is not None and start + CHUNK <= total:
+            progress("checking", start + CHUNK, total)
     if progress is not None:
         progress("checking", total, total)
     if ctx.bad_dates:

@@ -161,7 +161,7 @@ def read_records(data: bytes) -> RawFile:
         delimiter, skip_lines = m.group(1), 1
         text = text.split("\n", 1)[1] if "\n" in text else ""
     else:
-        header_guess = next((ln for ln in text.splitlines() if ln.strip()), "")
+        header_guess = _first_filled_line(text)
         delimiter = sniff_delimiter(header_guess)
     # Very long values (notes, form answers) are kept: lift the csv module's 128 KiB cap.
     csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
@@ -175,7 +175,7 @@ def read_records(data: bytes) -> RawFile:
         for cells in reader:
             start = prev + 1 + skip_lines
             prev = reader.line_num
-            if not "".join(cells).strip():
+            if not (cells and cells[0].strip()) and not "".join(cells).strip():
                 if headers is not None:
                     blank += 1
                 continue
@@ -200,6 +200,17 @@ def read_records(data: bytes) -> RawFile:
         skipped_footer=footer_count,
         notices=notices,
     )
+
+
+def _first_filled_line(text: str) -> str:
+    """The first non-blank line (`splitlines` of the file's head, not of the whole file)."""
+    head = text[:65536].splitlines()
+    for i, line in enumerate(head):
+        if line.strip():
+            if i < len(head) - 1 or len(text) <= 65536:  # not cut off by the slice
+                return line
+            break
+    return next((ln for ln in text.splitlines() if ln.strip()), "")
 
 
 def _footer_start(records: list[Record]) -> int:

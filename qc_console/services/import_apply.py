@@ -17,9 +17,10 @@ from qc_console.domain.keys import phone_key
 from qc_console.domain.settings import Rules
 from qc_console.domain.stages import RATING_RANK, Stage
 from qc_console.importing import ImportOptions, ImportRow, ParsedFile, Progress
+from qc_console.importing.rows import _phone_key
 from qc_console.services import import_write as w
 from qc_console.services._rows import load_rows
-from qc_console.services.import_plan import CHANNELS, FILLABLE, Group, Plan
+from qc_console.services.import_plan import CHANNELS, Group, Plan
 
 
 def source_of(row: ImportRow, parsed: ParsedFile, options: ImportOptions) -> Source:
@@ -72,13 +73,19 @@ class ImportWriter:
         self.events: list[tuple[Any, ...]] = []
         self.touch_rows: list[tuple[Any, ...]] = []
         self.campaigns_created: list[str] = []
-        self.template = w.lead_template()
+        self.rep_id = rep.id
         self.now_db = w.stamp(now)
+        # Per-lead work done once: enum values, the campaign option, sources by source column.
+        self._raw, self._qualified = Stage.RAW.value, Stage.QUALIFIED.value
         # A new lead's first next action: the speed-to-lead SLA, or a day once qualified.
-        self.due = {
-            Stage.RAW: w.stamp(now + rules.speed_to_lead),
-            Stage.QUALIFIED: w.stamp(now + timedelta(days=1)),
+        self._due = {
+            self._raw: w.stamp(now + rules.speed_to_lead),
+            self._qualified: w.stamp(now + timedelta(days=1)),
         }
+        self._by_row_campaign = not options.campaign
+        self._campaign = (options.campaign or "").strip()[:200] or None
+        self._sources: dict[Source | None, tuple[Source, str]] = {}
+        self._inquired: dict[datetime, str] = {}
 
     def tick(self, n: int) -> None:
         self.done += n
@@ -127,6 +134,8 @@ class ImportWriter:
         wanted: dict[str, tuple[str, Source]] = {}
         for g in groups:
             assert g.first is not None
+            if self._by_row_campaign and not g.first.campaign:
+                continue  # campaign_of would say None
             name = campaign_of(g.first, self.options)
             if name and name.casefold() not in wanted:
                 wanted[name.casefold()] = (name, source_of(g.first, self.parsed, self.options))
@@ -143,7 +152,7 @@ class ImportWriter:
 
     def _event(self, lead_id: int, kind: str, stage: str, data: dict[str, Any]) -> None:
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
-        self.events.append((lead_id, self.rep.id, self.now_db, kind, stage, stage, payload,
+        self.events.append((lead_id, self.rep_id, self.now_db, kind, stage, stage, payload,
                             self.batch_id))  # fmt: skip
 
     def _touch(
@@ -185,6 +194,15 @@ class ImportWriter:
             },
         )
 
+    def _source(self, row: ImportRow) -> tuple[Source, str]:
+        """`source_of` and its value, once per distinct source column value."""
+        key = row.source
+        found = self._sources.get(key)
+        if found is None:
+            source = source_of(row, self.parsed, self.options)
+            found = self._sources[key] = (source, source.value)
+        return found
+
     def _new_lead(
         self,
         group: Group,
@@ -192,57 +210,71 @@ class ImportWriter:
         owner_id: int | None,
         campaigns: dict[str, int],
         touch_ids: Any,
-    ) -> dict[str, Any]:
+    ) -> tuple[Any, ...]:
+        """The lead's row (in `w.LEAD_COLUMNS` order), its create event and its touches."""
         row = group.first
         assert row is not None
-        source = source_of(row, self.parsed, self.options)
-        campaign = campaign_of(row, self.options)
-        fill = group.fill() if len(group.rows) > 1 else row._asdict()
-        stage = Stage.QUALIFIED if group.qualified else Stage.RAW
-        rating = group.rating if group.qualified else None
+        source = self._source(row)[1]
+        if self._by_row_campaign:  # campaign_of(row, self.options)
+            campaign = (row.campaign.strip()[:200] or None) if row.campaign else None
+        else:
+            campaign = self._campaign
+        if len(group.rows) > 1:
+            fill = group.fill()
+            first_name = fill.get("first_name", "")
+            last_name = fill.get("last_name", "")
+            phone = fill.get("phone", "")
+            company = fill.get("company", "")
+            title = fill.get("title", "")
+            country = fill.get("country", "")
+            key = _phone_key(phone) if phone else ""
+        else:
+            first_name, last_name, phone = row.first_name, row.last_name, row.phone
+            company, title, country = row.company, row.title, row.country
+            key = row.phone_key if phone else ""
+        if group.qualified:
+            stage, rating = self._qualified, group.rating
+            rating_value, rank = (rating.value, RATING_RANK[rating]) if rating else (None, 0)
+        else:
+            stage, rating_value, rank = self._raw, None, 0
         dnc = group.do_not_contact
-        lead = self.template.copy()
-        lead.update(
-            id=lead_id,
-            email=row.email,
-            email_key=row.email_key,
-            notes=row.notes,
-            source=source.value,
-            campaign_id=campaigns.get(campaign.casefold()) if campaign else None,
-            stage=stage.value,
-            rating=rating.value if rating else None,
-            rating_rank=RATING_RANK[rating],
-            owner_id=owner_id,
-            next_action_due=None if dnc else self.due[stage],
-            next_action_note="" if dnc else "first touch",
-            do_not_contact=dnc,
-            created_at=self.now_db,
-            stage_entered_at=self.now_db,
-            updated_at=self.now_db,
-            updated_by_id=self.rep.id,
-            touch_count=0,
-            first_touch_at=None,
-            last_touch_at=None,
-            version=1,
-        )
-        for name in FILLABLE:
-            lead[name] = fill.get(name, "")
-        lead["phone_key"] = phone_key(lead["phone"]) if lead["phone"] else ""
+        now = self.now_db
         # The create event's data, as json.dumps(..., sort_keys=True) would write it (written
         # by hand: 100k dumps cost more than the rest of the event).
-        inquired = f'"inquired_at": "{row.at.isoformat(sep=" ")}", ' if row.at else ""
+        at = row.at
+        if at is None:
+            inquired = ""
+        elif (inquired := self._inquired.get(at)) is None:
+            inquired = self._inquired[at] = f'"inquired_at": "{at.isoformat(sep=" ")}", '
         payload = (
             f'{{"after": {{}}, "before": {{}}, "created": true, "import_run": {self.run_id}, '
-            f'{inquired}"source": "{source.value}", "version": 1}}'
+            f'{inquired}"source": "{source}", "version": 1}}'
         )
-        self.events.append((lead_id, self.rep.id, self.now_db, "create", stage.value,
-                            stage.value, payload, self.batch_id))  # fmt: skip
+        self.events.append((lead_id, self.rep_id, now, "create", stage, stage, payload,
+                            self.batch_id))  # fmt: skip
+        touch_count, first_touch, last_touch, version = 0, None, None, 1
         if group.touches:
+            state: dict[str, Any] = {
+                "stage": stage,
+                "touch_count": 0,
+                "first_touch_at": None,
+                "last_touch_at": None,
+                "version": 1,
+            }
             for touch_row in group.touches:
-                self._touch(lead_id, touch_row, next(touch_ids), lead, {})
-            lead["first_touch_at"] = w.stamp(lead["first_touch_at"])
-            lead["last_touch_at"] = w.stamp(lead["last_touch_at"])
-        return lead
+                self._touch(lead_id, touch_row, next(touch_ids), state, {})
+            touch_count, version = state["touch_count"], state["version"]
+            first_touch = w.stamp(state["first_touch_at"])
+            last_touch = w.stamp(state["last_touch_at"])
+        return (
+            lead_id, first_name, last_name, row.email, row.email_key, phone, key, company,
+            title, country, row.notes, source,
+            campaigns.get(campaign.casefold()) if campaign else None,
+            stage, rating_value, rank, owner_id, None,
+            None if dnc else self._due[stage], "" if dnc else "first touch",
+            None, None, "", "", None, touch_count, 0, first_touch, last_touch, dnc,
+            now, now, now, self.rep_id, version,
+        )  # fmt: skip
 
     def _existing(self, groups: list[Group], touch_ids: Any) -> list[dict[str, Any]]:
         """Touches (and filled blanks, do-not-contact) on leads that already exist."""

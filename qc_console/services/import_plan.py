@@ -98,12 +98,16 @@ def plan_rows(
         else:
             phone_only.append(row)
     known_email = by_email_db(set(by_email))
+    # The person of this file who has a phone-only row's phone: the smallest email key.
+    wanted = {r.phone_key for r in phone_only} - {""}
     phone_owner: dict[str, str] = {}
-    for key in sorted(by_email):
-        for row in by_email[key]:
-            if row.phone_key and row.phone_key not in phone_owner:
-                phone_owner[row.phone_key] = key
-    known_phone = by_phone_db({r.phone_key for r in phone_only} - set(phone_owner))
+    if wanted:
+        for key, members in by_email.items():
+            for row in members:
+                phone = row.phone_key
+                if phone in wanted and (phone not in phone_owner or key < phone_owner[phone]):
+                    phone_owner[phone] = key
+    known_phone = by_phone_db(wanted - set(phone_owner))
     new: dict[object, Group] = {}
     existing: dict[int, Group] = {}
 
@@ -130,8 +134,19 @@ def plan_rows(
             found = group(("phone", row.phone_key), known_phone.get(row.phone_key))
         found.rows.append(row)
     plan = Plan(groups=[*new.values(), *existing.values()])
+    qualified = Stage.QUALIFIED
     for each in plan.groups:
-        _settle(plan, each)
+        if each.lead_id is None and len(each.rows) == 1:  # the common case, as _settle does it
+            row = each.first = each.rows[0]
+            plan.new += 1
+            if row.do_not_contact:
+                plan.do_not_contact += 1
+                each.do_not_contact = True
+            if row.stage == qualified:
+                each.qualified = True
+                each.rating = row.rating
+        else:
+            _settle(plan, each)
     return plan
 
 

@@ -86,6 +86,17 @@ def _adapt(values: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(str(v) if isinstance(v, datetime) else v for v in values)
 
 
+LEAD_COLUMNS = (
+    "id", "first_name", "last_name", "email", "email_key", "phone", "phone_key", "company",
+    "title", "country", "notes", "source", "campaign_id", "stage", "rating", "rating_rank",
+    "owner_id", "sales_owner_id", "next_action_due", "next_action_note", "resurface_on",
+    "resurfaced_at", "reason_code", "reason", "amount", "touch_count", "voicemail_count",
+    "first_touch_at", "last_touch_at", "do_not_contact", "created_at", "stage_entered_at",
+    "updated_at", "updated_by_id", "version",
+)  # fmt: skip
+"""The lead columns in table order: the order of the rows `insert_leads` takes."""
+
+
 def lead_template() -> dict[str, Any]:
     """Every lead column (in table order) with its default: copy it and set values, so the
     row's values come out in column order."""
@@ -95,15 +106,16 @@ def lead_template() -> dict[str, Any]:
     return out
 
 
-def insert_leads(leads: list[dict[str, Any]], progress: Callable[[int], None]) -> None:
-    """Insert leads made from `lead_template()` (ids and timestamps ready for the database)."""
+def insert_leads(leads: list[tuple[Any, ...]], progress: Callable[[int], None]) -> None:
+    """Insert lead rows in `LEAD_COLUMNS` order (ids and timestamps ready for the database)."""
     if not leads:
         return
-    columns = list(lead_template())
-    assert list(leads[0]) == columns, "lead rows must follow lead_template()"
+    columns = LEAD_COLUMNS
+    assert tuple(lead_template()) == columns, "LEAD_COLUMNS must follow the lead table"
+    assert len(leads[0]) == len(columns)
     names = ", ".join(f'"{c}"' for c in columns)
     sql = f'INSERT INTO "lead" ({names}) VALUES ({", ".join([_mark()] * len(columns))})'
-    executemany(sql, [tuple(lead.values()) for lead in leads], progress, adapt=False)
+    executemany(sql, leads, progress, adapt=False)
 
 
 def insert_events(events: Sequence[tuple[Any, ...]], progress: Callable[[int], None]) -> None:
