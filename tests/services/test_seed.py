@@ -17,6 +17,7 @@ from qc_console.db.database import close_database, db
 from qc_console.db.models import Batch, Campaign, Lead, LeadEvent, Rep, Touch
 from qc_console.domain.codes import Source
 from qc_console.domain.errors import BadInput, NothingToUndo, UndoConflict
+from qc_console.domain.keys import email_key, phone_key
 from qc_console.domain.stages import QC_OPEN, Rating, Stage, can_move
 from qc_console.domain.values import NewLead, QueueFilter
 from qc_console.services import dispositions, leads, queue, sales, touches, undo
@@ -370,3 +371,73 @@ def test_the_planted_lags_and_elasticities_are_recovered(tmp_path: Path) -> None
         assert best == lag
         assert fits[lag][0] == pytest.approx(elasticity, rel=0.10)
         assert fits[lag][1] > 0.9
+
+
+def test_a_replicated_seed_copies_a_planned_block_with_new_ids(tmp_path: Path) -> None:
+    """Big seeds plan a block and copy it in SQL; a small threshold makes the same path run
+    here: 2 copies of 600 leads and 100 more (the first leads of a third copy)."""
+    kw: dict[str, Any] = {"leads": 1300, "replicate_from": 1000, "block": 600}
+    rows = seed_fresh(tmp_path, "copies.sqlite", **kw)
+    assert seed_fresh(tmp_path, "again.sqlite", **kw) == rows
+    block = seed_fresh(tmp_path, "block.sqlite", leads=600)
+    lead, touch, event = rows["lead"], rows["touch"], rows["event"]
+    assert [r[0] for r in lead] == list(range(1, 1301))
+    for table in ("lead", "touch", "event", "batch"):
+        ids = [r[0] for r in rows[table]]
+        assert ids == list(range(1, len(ids) + 1)), table
+    assert (
+        rows["lead"][:600] == block["lead"]
+        and rows["event"][: len(block["event"])] == block["event"]
+    )
+    columns = [f.name for f in Lead._meta.sorted_fields]
+    email, key, phone = (columns.index(c) for c in ("email", "email_key", "phone_key"))
+    assert len({r[email] for r in lead}) == len({r[key] for r in lead}) == 1300
+    phones = [r[phone] for r in lead if r[phone]]
+    assert len(set(phones)) == len(phones) > 600
+    copy = lead[600 + 41]  # the 42nd lead of copy 1 is the 42nd of the block, renamed
+    original = block["lead"][41]
+    assert copy[email] == original[email].replace("@", "+1@")
+    same = [
+        i
+        for i, c in enumerate(columns)
+        if c not in ("id", "email", "email_key", "phone", "phone_key")
+    ]
+    assert [copy[i] for i in same] == [original[i] for i in same]
+    assert len(touch) > 3 * 1300 and len(event) > len(touch)
+    touch_of = {r[0]: r for r in touch}
+    for e in event:
+        if e[4] == "touch":  # the touch id inside the data is the copy's touch, of its lead
+            t = touch_of[json.loads(e[7])["touch_id"]]
+            assert (t[1], t[3]) == (e[1], e[3])
+    holes = seeding.planted_black_holes(now=NOW, **kw)
+    planted = seeding.planted_black_holes(leads=600, now=NOW)
+    assert {i - 600: k for i, k in holes.items() if 600 < i <= 1200} == planted
+    open_backend(f"sqlite:///{tmp_path / 'copies.sqlite'}", "nobody")
+    db.connect(reuse_if_open=True)
+    assert check_integrity().ok
+    undone = []
+    for rep in Rep.select().where(Rep.role != "supervisor").order_by(Rep.id):
+        try:
+            undone.append(undo.undo_last(actor=rep.name, now=NOW))
+        except (NothingToUndo, UndoConflict):
+            continue
+    assert undone and all(r.leads for r in undone)
+    assert all(v.id > 600 for r in undone for v in r.leads), "the newest batches are the copies'"
+    assert check_integrity().ok
+    close_database()
+
+
+def test_copies_are_sound_on_every_engine(migrated: str) -> None:
+    """The copying SQL on this engine: keys as the services compute them, touch ids in the
+    touch events' data that name the copy's own touches, a clean integrity check."""
+    seeding.seed_demo(leads=700, now=NOW, replicate_from=500, block=300)
+    leads_ = list(Lead.select())
+    assert len(leads_) == len({v.email_key for v in leads_}) == 700
+    assert all(v.email_key == email_key(v.email) for v in leads_)
+    assert all(v.phone_key == phone_key(v.phone) for v in leads_)
+    phones = [v.phone_key for v in leads_ if v.phone_key]
+    assert len(phones) == len(set(phones)) > 300
+    touch_of = {t.id: (t.lead_id, t.at) for t in Touch.select()}
+    for e in LeadEvent.select().where(LeadEvent.kind == "touch"):
+        assert touch_of[json.loads(e.data)["touch_id"]] == (e.lead_id, e.at), e.id
+    assert check_integrity().ok

@@ -24,6 +24,7 @@ from qc_console.services.seed.clock import WEEK, to_datetime, to_seconds
 from qc_console.services.seed.data import sample_data
 from qc_console.services.seed.layout import BLACK_HOLES, PLANTED, WEEKS, build_layout
 from qc_console.services.seed.plan import Chunk, Ids, Planner
+from qc_console.services.seed.replicate import Block, black_hole_ids, copy_block
 
 __all__ = ["PLANTED", "SeedReport", "planted_black_holes", "seed_demo"]
 
@@ -35,6 +36,9 @@ REBUILD_INDEXES_FROM = 100_000
 WORKERS = 2
 IN_FLIGHT = 4
 """Chunks planned ahead of the writer (bounds memory: a chunk is ~100k rows)."""
+REPLICATE_FROM = 200_000
+"""From this many leads on, a block of `BLOCK` leads is planned and copied (`replicate.py`)."""
+BLOCK = 125_000
 
 
 @dataclass(frozen=True)
@@ -47,16 +51,26 @@ class SeedReport:
     seconds: float
 
 
-def seed_demo(*, leads: int = 3000, seed: int = 7, now: datetime | None = None) -> SeedReport:
+def seed_demo(
+    *,
+    leads: int = 3000,
+    seed: int = 7,
+    now: datetime | None = None,
+    replicate_from: int = REPLICATE_FROM,
+    block: int = BLOCK,
+) -> SeedReport:
     """Fill the open, migrated database with the demo history.
 
     The same `leads`, `seed` and `now` give the same rows, ids included (on an empty database).
+    From `replicate_from` leads on, only `block` leads are planned; the rest are copies of
+    them made in SQL (`replicate.py`: same times, owners and stages; new ids, emails, phones).
 
     Raises:
         BadInput: the database already holds leads, or `leads` is too small for the story.
     """
     if leads < MIN_LEADS:
         raise BadInput(f"the demo needs at least {MIN_LEADS} leads (got {leads})")
+    planned = _planned_leads(leads, replicate_from, block)
     started = time.perf_counter()
     now_s = to_seconds(now or utcnow())
     data = sample_data()
@@ -72,32 +86,67 @@ def seed_demo(*, leads: int = 3000, seed: int = 7, now: datetime | None = None) 
         campaigns = writer.ensure_campaigns(data.campaigns, starts, joined)
         first_lead, bases = writer.first_ids()
     planner = Planner(
-        leads=leads, seed=seed, now=now_s, data=data, ids=Ids(reps, campaigns, first_lead)
+        leads=planned, seed=seed, now=now_s, data=data, ids=Ids(reps, campaigns, first_lead)
     )
     first = bases
     with writer.bulk_load(rebuild_indexes=leads >= REBUILD_INDEXES_FROM):
-        for chunk in _planned(planner, parallel=leads >= BIG):
+        for chunk in _planned(planner, parallel=planned >= BIG):
             with db.atomic():
                 bases = writer.insert_chunk(chunk, bases)
+        touches, events = bases.touch - first.touch, bases.event - first.event
+        if planned < leads:
+            made = Block(
+                first_lead,
+                planned,
+                first.touch,
+                touches,
+                first.event,
+                events,
+                first.batch,
+                bases.batch - first.batch,
+            )
+            for k in range(1, -(-leads // planned)):
+                with db.atomic():
+                    t, e = copy_block(made, k, min(planned, leads - k * planned), data)
+                touches, events = touches + t, events + e
     writer.fix_sequences()
     return SeedReport(
         reps=len(reps),
         campaigns=len(campaigns),
         leads=leads,
-        touches=bases.touch - first.touch,
-        events=bases.event - first.event,
+        touches=touches,
+        events=events,
         seconds=round(time.perf_counter() - started, 3),
     )
 
 
+def _planned_leads(leads: int, replicate_from: int, block: int) -> int:
+    """How many leads are planned in Python (the rest are copies of them)."""
+    if leads < replicate_from or block >= leads:
+        return leads
+    if block < MIN_LEADS:
+        raise BadInput(f"a seed block needs at least {MIN_LEADS} leads (got {block})")
+    return block
+
+
 def planted_black_holes(
-    *, leads: int = 3000, seed: int = 7, now: datetime, first_lead: int = 1
+    *,
+    leads: int = 3000,
+    seed: int = 7,
+    now: datetime,
+    first_lead: int = 1,
+    replicate_from: int = REPLICATE_FROM,
+    block: int = BLOCK,
 ) -> dict[int, str]:
     """Lead id → kind of the black holes `seed_demo` plants (see layout.BLACK_HOLES): open
     qualified leads without a next action, raw leads left in the pool for months, and
     hand-offs sales never answered."""
-    lay = build_layout(leads, seed, to_seconds(now), sample_data())
-    return {first_lead + i: k for i, k in sorted(lay.special.items()) if k in BLACK_HOLES}
+    planned = _planned_leads(leads, replicate_from, block)
+    lay = build_layout(planned, seed, to_seconds(now), sample_data())
+    ids = {first_lead + i: k for i, k in sorted(lay.special.items()) if k in BLACK_HOLES}
+    if planned == leads:
+        return ids
+    return black_hole_ids(ids, Block(first_lead, planned, 0, 0, 0, 0, 0, 0), leads)
 
 
 _PLANNER: Planner | None = None

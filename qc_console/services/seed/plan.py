@@ -3,7 +3,8 @@
 Pure: no database. `Planner.chunk(c)` returns the rows of the c-th run of `CHUNK` leads. Each
 chunk draws from its own random stream and numbers its touches, events and batches from 0
 (the writer adds the bases), so chunks can be made in any order or process and the result
-depends only on (leads, seed, now, the rep and campaign ids). Lead ids follow creation time.
+depends only on (leads, seed, now, the rep and campaign ids). Lead ids follow creation time
+(within a planned block: big seeds copy the block, `replicate.py`).
 Every change goes through `History` (the services' event form), and only through moves the
 stage machine allows.
 """
