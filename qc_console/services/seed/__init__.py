@@ -38,7 +38,7 @@ IN_FLIGHT = 4
 """Chunks planned ahead of the writer (bounds memory: a chunk is ~100k rows)."""
 REPLICATE_FROM = 200_000
 """From this many leads on, a block of `BLOCK` leads is planned and copied (`replicate.py`)."""
-BLOCK = 125_000
+BLOCK = 50_000
 
 
 @dataclass(frozen=True)

@@ -187,10 +187,17 @@ def bulk_load(*, rebuild_indexes: bool) -> Iterator[None]:
     """
     sqlite = not is_postgres()
     indexes = _secondary_indexes() if rebuild_indexes else []
+    journal = ""
     if sqlite:
         cache = db.execute_sql("PRAGMA cache_size").fetchone()[0]
         db.execute_sql("PRAGMA synchronous = OFF")
         db.execute_sql(f"PRAGMA cache_size = {LOAD_CACHE_KIB}")
+        if rebuild_indexes:
+            # WAL writes every page twice (the log, then the checkpoint); a rollback journal
+            # writes a new page once (pages past the end of the file are not journaled) and
+            # commits stay atomic. SQLite keeps WAL if another connection is open.
+            journal = db.execute_sql("PRAGMA journal_mode").fetchone()[0]
+            db.execute_sql("PRAGMA journal_mode = TRUNCATE")
     for name, _sql in indexes:
         db.execute_sql(f"DROP INDEX {name}")
     try:
@@ -199,6 +206,8 @@ def bulk_load(*, rebuild_indexes: bool) -> Iterator[None]:
         for _name, sql in indexes:  # also after a failure: never leave the schema without them
             db.execute_sql(sql)
         if sqlite:
+            if journal:
+                db.execute_sql(f"PRAGMA journal_mode = {journal}")
             db.execute_sql("PRAGMA synchronous = NORMAL")
             db.execute_sql(f"PRAGMA cache_size = {cache}")
         else:
