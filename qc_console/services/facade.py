@@ -3,17 +3,13 @@ connection (connections are per thread; the UI calls from worker threads)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from functools import wraps
-from typing import Any, ParamSpec, TextIO, TypeVar
-
-from peewee import OperationalError
+from typing import Any, TextIO
 
 from qc_console.db.database import db, hold_open, is_postgres, open_database
 from qc_console.db.schema import migrate, pending
 from qc_console.domain.codes import Channel, Outcome, Role
-from qc_console.domain.errors import Busy
 from qc_console.domain.settings import DEFAULT_RULES, Rules
 from qc_console.domain.values import (
     ActionResult,
@@ -38,31 +34,12 @@ from qc_console.services import (
     queue,
     reps,
     sales,
-    supervision,
     team,
     touches,
     undo,
 )
-from qc_console.services.analytics import aging as aging_report
-from qc_console.services.analytics import api as analytics_api
-from qc_console.services.analytics._common import ReportFilter
-
-P = ParamSpec("P")
-T = TypeVar("T")
-
-
-def _connected(method: Callable[P, T]) -> Callable[P, T]:
-    @wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            with db.connection_context():
-                return method(*args, **kwargs)
-        except OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise Busy() from exc
-            raise
-
-    return wrapper
+from qc_console.services._connected import connected
+from qc_console.services.facade_supervisor import SupervisorViews
 
 
 def open_backend(
@@ -81,7 +58,7 @@ def open_backend(
     return ServiceBackend(actor or "", rules=rules)
 
 
-class ServiceBackend:
+class ServiceBackend(SupervisorViews):
     """The services bound to one acting rep and the rules in force."""
 
     def __init__(self, actor: str, *, rules: Rules = DEFAULT_RULES) -> None:
@@ -94,7 +71,7 @@ class ServiceBackend:
         hold_open()
 
     # --- who and what -------------------------------------------------------------------
-    @_connected
+    @connected
     def whoami(self) -> RepView:
         rep = reps.get_rep(self.actor)
         if rep is None:
@@ -103,128 +80,44 @@ class ServiceBackend:
             raise RepNotFound(self.actor)
         return rep
 
-    @_connected
+    @connected
     def reps(self, role: Role | None = None) -> list[RepView]:
         return reps.list_reps(role, active_only=True)
 
-    @_connected
+    @connected
     def campaigns(self) -> list[str]:
         """Campaign names, for the add-lead dialog."""
         return reps.list_campaigns()
 
-    @_connected
+    @connected
     def last_hand_off_target(self) -> str | None:
         """The sales rep this rep handed a lead to last (the hand-off dialog's default)."""
         return leads.last_hand_off_target(actor=self.actor)
 
     # --- reading ------------------------------------------------------------------------
-    @_connected
+    @connected
     def queue_page(self, f: QueueFilter, offset: int = 0, limit: int = 100) -> QueuePage:
         return queue.queue_page(f, actor=self.actor, offset=offset, limit=limit, rules=self.rules)
 
-    @_connected
+    @connected
     def queue_counts(self, f: QueueFilter) -> QueueCounts:
         return queue.queue_counts(f, actor=self.actor, rules=self.rules)
 
-    @_connected
+    @connected
     def queue_ids(self, f: QueueFilter) -> list[int]:
         return queue.queue_ids(f, actor=self.actor, rules=self.rules)
 
-    @_connected
+    @connected
     def lead_detail(self, lead_id: int) -> LeadDetail:
         return leads.lead_detail(lead_id)
 
-    @_connected
+    @connected
     def change_token(self) -> int:
         return queue.change_token()
 
-    @_connected
+    @connected
     def changed_since(self, token: int, ids: list[int] | None = None) -> list[int]:
         return queue.changed_since(token, ids)
-
-    # --- the supervisor's console (services/analytics/aging.py, services/supervision.py) --
-    @_connected
-    def aging(self, now: datetime | None = None) -> aging_report.AgingReport:
-        """Open leads per rep and the pool by time in stage, plus the SLA columns."""
-        return aging_report.aging(now=now, rules=self.rules)
-
-    @_connected
-    def aging_cell_ids(self, rep: str | None, cell: str, now: datetime | None = None) -> list[int]:
-        """The leads behind one aging cell (`rep` None: the pool; `cell`: a bucket label or
-        `overdue`, `untouched_past_sla`, `handoffs_past_sla`)."""
-        return aging_report.aging_cell_ids(rep, cell, now=now, rules=self.rules)
-
-    @_connected
-    def black_holes(self, now: datetime | None = None) -> list[supervision.LostLead]:
-        """Open leads nobody is working, oldest first."""
-        return supervision.black_holes(now=now, rules=self.rules)
-
-    @_connected
-    def reassign_plan(
-        self,
-        ids: Iterable[int],
-        to: list[str | None],
-        weights: Mapping[str, int] | None = None,
-    ) -> tuple[dict[str | None, int], int]:
-        """A reassign's dry run: leads per target, and how many would be left out."""
-        return supervision.reassign_plan(
-            ids, to, actor=self.actor, weights=weights, rules=self.rules
-        )
-
-    # --- the supervisor's analytics screens (services/analytics/api.py) -----------------
-    def _analytics(self, now: datetime | None) -> analytics_api.Analytics:
-        """The reports, for supervisors only (the figures cover every rep's work)."""
-        me = self.whoami()
-        if me.role != Role.SUPERVISOR:
-            from qc_console.domain.errors import NotAllowed
-
-            raise NotAllowed(f"{me.name} ({me.role}) cannot read the refinery reports")
-        return analytics_api.Analytics(rules=self.rules, now=now)
-
-    @_connected
-    def report_refinery(
-        self, f: Mapping[str, Any] | None = None, now: datetime | None = None
-    ) -> analytics_api.VolumesReport:
-        """Volumes: per ISO week and stage, entered (flow) and standing (stock). `f` holds
-        any of source, campaign, rep, start, end (dates)."""
-        return self._analytics(now).refinery(ReportFilter(**(f or {})))
-
-    @_connected
-    def report_conversion(
-        self, f: Mapping[str, Any] | None = None, now: datetime | None = None, within_days: int = 30
-    ) -> analytics_api.ConversionReport:
-        return self._analytics(now).conversion(ReportFilter(**(f or {})), within_days)
-
-    @_connected
-    def report_velocity(
-        self, f: Mapping[str, Any] | None = None, now: datetime | None = None
-    ) -> analytics_api.VelocityReport:
-        return self._analytics(now).velocity(ReportFilter(**(f or {})))
-
-    @_connected
-    def report_value(
-        self, f: Mapping[str, Any] | None = None, now: datetime | None = None
-    ) -> analytics_api.ValueReport:
-        return self._analytics(now).value(ReportFilter(**(f or {})))
-
-    @_connected
-    def report_reps(
-        self, f: Mapping[str, Any] | None = None, now: datetime | None = None
-    ) -> analytics_api.RepsReport:
-        return self._analytics(now).reps(ReportFilter(**(f or {})))
-
-    @_connected
-    def report_campaigns(
-        self, f: Mapping[str, Any] | None = None, now: datetime | None = None
-    ) -> analytics_api.CampaignsReport:
-        return self._analytics(now).campaigns(ReportFilter(**(f or {})))
-
-    @_connected
-    def report_forecast(
-        self, f: Mapping[str, Any] | None = None, now: datetime | None = None, **options: Any
-    ) -> analytics_api.ForecastReport:
-        """`options`: horizon, raw_change_pct, what_if_from (a date), holdout."""
-        return self._analytics(now).forecast(ReportFilter(**(f or {})), **options)
 
     # --- acting -------------------------------------------------------------------------
     def _kw(self, expected: Mapping[int, int] | None, skip_refused: bool) -> dict[str, Any]:
@@ -235,7 +128,7 @@ class ServiceBackend:
             "skip_refused": skip_refused,
         }
 
-    @_connected
+    @connected
     def qualify(
         self,
         ids: Iterable[int],
@@ -246,7 +139,7 @@ class ServiceBackend:
     ) -> ActionResult:
         return dispositions.qualify(ids, rating=rating, **self._kw(expected, skip_refused))
 
-    @_connected
+    @connected
     def hand_off(
         self,
         ids: Iterable[int],
@@ -257,7 +150,7 @@ class ServiceBackend:
     ) -> ActionResult:
         return dispositions.hand_off(ids, to=to, **self._kw(expected, skip_refused))
 
-    @_connected
+    @connected
     def incubate(
         self,
         ids: Iterable[int],
@@ -272,7 +165,7 @@ class ServiceBackend:
             ids, until=until, reason=reason, **self._kw(expected, skip_refused)
         )
 
-    @_connected
+    @connected
     def purge(
         self,
         ids: Iterable[int],
@@ -284,7 +177,7 @@ class ServiceBackend:
     ) -> ActionResult:
         return dispositions.purge(ids, reason=reason, note=note, **self._kw(expected, skip_refused))
 
-    @_connected
+    @connected
     def log_touch(
         self,
         ids: Iterable[int],
@@ -307,7 +200,7 @@ class ServiceBackend:
             **self._kw(expected, skip_refused),
         )
 
-    @_connected
+    @connected
     def set_next_action(
         self,
         ids: Iterable[int],
@@ -321,7 +214,7 @@ class ServiceBackend:
             ids, due=due, note=note, **self._kw(expected, skip_refused)
         )
 
-    @_connected
+    @connected
     def reassign(
         self,
         ids: Iterable[int],
@@ -335,7 +228,7 @@ class ServiceBackend:
             ids, to=to, weights=weights, **self._kw(expected, skip_refused)
         )
 
-    @_connected
+    @connected
     def accept(
         self,
         ids: Iterable[int],
@@ -346,7 +239,7 @@ class ServiceBackend:
     ) -> ActionResult:
         return sales.accept(ids, amount=amount, **self._kw(expected, skip_refused))
 
-    @_connected
+    @connected
     def reject(
         self,
         ids: Iterable[int],
@@ -360,7 +253,7 @@ class ServiceBackend:
             ids, reason=reason, recycle_to=recycle_to, **self._kw(expected, skip_refused)
         )
 
-    @_connected
+    @connected
     def record_outcome(
         self,
         ids: Iterable[int],
@@ -374,23 +267,23 @@ class ServiceBackend:
             ids, outcome=outcome, amount=amount, **self._kw(expected, skip_refused)
         )
 
-    @_connected
+    @connected
     def resurface_due(self) -> ActionResult:
         return dispositions.resurface_due(actor=self.actor, rules=self.rules)
 
-    @_connected
+    @connected
     def claim_next(self) -> ActionResult:
         return leads.claim_next(actor=self.actor, rules=self.rules)
 
-    @_connected
+    @connected
     def create_lead(self, new: NewLead) -> ActionResult:
         return leads.create_lead(new, actor=self.actor, rules=self.rules)
 
-    @_connected
+    @connected
     def undo(self) -> UndoResult:
         return undo.undo_last(actor=self.actor)
 
-    @_connected
+    @connected
     def preview(self, action: str, ids: Iterable[int], options: dict[str, Any]) -> BulkPreview:
         if action == "touch":  # touches.py builds on dispositions: its planner is not in PLANNERS
             plan = touches.plan_touch(
@@ -404,7 +297,7 @@ class ServiceBackend:
         return dispositions.preview_bulk(action, ids, actor=self.actor, options=options)
 
     # --- files in and out (services/bulk_import.py, services/export.py) -----------------
-    @_connected
+    @connected
     def preview_import(self, path: str, options: ImportOptions | None = None) -> ImportPreview:
         """Format, mapping, first rows and would-be counts of a file; writes nothing.
         Raises `UnusableFile` (a `BadInput`) when the file cannot be imported at all."""
@@ -417,7 +310,7 @@ class ServiceBackend:
         editor); no database. Raises `UnusableFile` when the file cannot be read."""
         return peek_file(path)
 
-    @_connected
+    @connected
     def import_file(
         self, path: str, options: ImportOptions | None = None, progress: Progress | None = None
     ) -> ImportReport:
@@ -431,7 +324,7 @@ class ServiceBackend:
             rules=self.rules,
         )
 
-    @_connected
+    @connected
     def export_leads(self, out: TextIO, fmt: str = "jsonl", f: QueueFilter | None = None) -> int:
         """Write leads (all, or those `f` selects) to `out` as jsonl, csv or salesforce."""
         return export.export_leads(out, fmt=fmt, f=f)

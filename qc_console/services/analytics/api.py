@@ -3,13 +3,10 @@ opens and closes its own connection (the UI calls from worker threads)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
-from functools import wraps
-from typing import ParamSpec, TypeVar
 
-from qc_console.db.database import db
 from qc_console.domain.settings import DEFAULT_RULES, Rules
+from qc_console.services._connected import connected
 from qc_console.services.analytics import _rollup
 from qc_console.services.analytics._common import EVERYTHING, ReportFilter
 from qc_console.services.analytics.aging import AgingReport, aging, aging_cell_ids
@@ -23,18 +20,6 @@ from qc_console.services.analytics.value import ValueReport, value
 from qc_console.services.analytics.velocity import VelocityReport, velocity
 from qc_console.services.analytics.volumes import VolumesReport, volumes
 
-P = ParamSpec("P")
-T = TypeVar("T")
-
-
-def _connected(method: Callable[P, T]) -> Callable[P, T]:
-    @wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        with db.connection_context():
-            return method(*args, **kwargs)
-
-    return wrapper
-
 
 class Analytics:
     """Every refinery figure, read-only (a call may fold new events into the rollup first)."""
@@ -44,39 +29,39 @@ class Analytics:
         self.now = now
         """A fixed clock (tests, reproducible reports); None = the real time at each call."""
 
-    @_connected
+    @connected
     def refresh(self, *, rebuild: bool = False) -> _rollup.RefreshStats:
         return _rollup.refresh(rebuild=rebuild)
 
-    @_connected
+    @connected
     def refinery(self, f: ReportFilter = EVERYTHING) -> VolumesReport:
         return volumes(f, now=self.now)
 
-    @_connected
+    @connected
     def conversion(self, f: ReportFilter = EVERYTHING, within_days: int = 30) -> ConversionReport:
         return conversion(f, within_days=within_days, now=self.now)
 
-    @_connected
+    @connected
     def velocity(self, f: ReportFilter = EVERYTHING) -> VelocityReport:
         return velocity(f, now=self.now)
 
-    @_connected
+    @connected
     def value(self, f: ReportFilter = EVERYTHING) -> ValueReport:
         return value(f, now=self.now)
 
-    @_connected
+    @connected
     def touch_depth(self, f: ReportFilter = EVERYTHING) -> TouchDepthReport:
         return touch_depth(f, now=self.now)
 
-    @_connected
+    @connected
     def reps(self, f: ReportFilter = EVERYTHING) -> RepsReport:
         return reps_report(f, now=self.now)
 
-    @_connected
+    @connected
     def campaigns(self, f: ReportFilter = EVERYTHING) -> CampaignsReport:
         return campaigns_report(f, now=self.now)
 
-    @_connected
+    @connected
     def forecast(
         self,
         f: ReportFilter = EVERYTHING,
@@ -95,14 +80,14 @@ class Analytics:
             now=self.now,
         )
 
-    @_connected
+    @connected
     def digest(self, f: ReportFilter = EVERYTHING, week: date | None = None) -> Digest:
         return digest(f, week=week, now=self.now)
 
-    @_connected
+    @connected
     def aging(self, f: ReportFilter = EVERYTHING) -> AgingReport:
         return aging(f, now=self.now, rules=self.rules)
 
-    @_connected
+    @connected
     def aging_cell_ids(self, rep: str | None, cell: str, f: ReportFilter = EVERYTHING) -> list[int]:
         return aging_cell_ids(rep, cell, f=f, now=self.now, rules=self.rules)
