@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on, work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Container
 from textual.message import Message
 from textual.widgets import DataTable, Static
@@ -25,6 +25,7 @@ from qc_console.tui.bulk import BulkDone
 from qc_console.tui.dialogs import FilterDialog
 from qc_console.tui.dialogs.rating import RatingPrompt
 from qc_console.tui.messages import ActionDone, ActionRefused, LeadsChanged, StaleRow
+from qc_console.tui.screens.queue_keys import QUEUE_BINDINGS
 from qc_console.tui.screens.queue_rows import EMPTY_QUEUE, QueueRows
 from qc_console.tui.widgets.key_footer import KeyFooter
 from qc_console.tui.widgets.lead_table import SORTABLE, LeadTable
@@ -54,137 +55,7 @@ class QueueScreen(QueueRows):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "c",
-            "claim",
-            "Claim",
-            tooltip="Take the most urgent lead from the pool",
-            show=False,
-            id="queue.claim",
-        ),
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            tooltip="Filter by text, stage, rating, source, due",
-            id="queue.filter",
-        ),
-        Binding(
-            "1",
-            "view('due')",
-            "Due view",
-            tooltip="Overdue, due today, SLA, resurfacing",
-            show=False,
-            id="queue.view_due",
-        ),
-        Binding(
-            "2",
-            "view('new')",
-            "New view",
-            tooltip="New leads nobody has touched yet",
-            show=False,
-            id="queue.view_new",
-        ),
-        Binding(
-            "3",
-            "view('incubating')",
-            "Incubating view",
-            tooltip="Parked leads",
-            show=False,
-            id="queue.view_incubating",
-        ),
-        Binding(
-            "4",
-            "view('all')",
-            "All open view",
-            tooltip="Every open lead of yours and the pool",
-            show=False,
-            id="queue.view_all",
-        ),
-        Binding("tab", "cycle_view(1)", "Next view", show=False, id="queue.next_view"),
-        Binding("shift+tab", "cycle_view(-1)", "Previous view", show=False, id="queue.prev_view"),
-        Binding(
-            "s",
-            "sort",
-            "Sort",
-            tooltip="Sort by the next column (client-side, loaded rows only)",
-            show=False,
-            id="queue.sort",
-        ),
-        Binding(
-            "S",
-            "reverse_sort",
-            "Reverse sort",
-            tooltip="Reverse the sort (loaded rows only)",
-            show=False,
-            id="queue.sort_reverse",
-        ),
-        Binding(
-            "space",
-            "toggle_select",
-            "Select",
-            tooltip="Select or unselect the lead and move down (keys then act on the selection)",
-            show=False,
-            id="queue.select",
-        ),
-        Binding(
-            "shift+down",
-            "extend_select(1)",
-            "Select down",
-            tooltip="Select this lead and the next one (extends the selection)",
-            show=False,
-            id="queue.select_down",
-        ),
-        Binding(
-            "shift+up",
-            "extend_select(-1)",
-            "Select up",
-            tooltip="Select this lead and the one above (extends the selection)",
-            show=False,
-            id="queue.select_up",
-        ),
-        Binding(
-            "asterisk",
-            "select_matching(False)",
-            "Select all",
-            tooltip="Select every lead matching the view and filter (all pages)",
-            show=False,
-            id="queue.select_all",
-        ),
-        Binding(
-            "exclamation_mark",
-            "select_matching(True)",
-            "Invert selection",
-            tooltip="Select the leads of the view that are not selected, and unselect the rest",
-            show=False,
-            id="queue.select_invert",
-        ),
-        Binding(
-            "escape",
-            "clear_selection",
-            "Unselect all",
-            tooltip="Clear the selection (keys act on the lead under the cursor again)",
-            show=False,
-            id="queue.select_clear",
-        ),
-        Binding(
-            "r",
-            "refresh",
-            "Refresh",
-            tooltip="Reload the queue from the database",
-            show=False,
-            id="queue.refresh",
-        ),
-        Binding(
-            "I",
-            "import_file",
-            "Import",
-            tooltip="Import a contact file (CRM, marketing, event, form export)",
-            show=False,
-            id="queue.import",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = QUEUE_BINDINGS
 
     def __init__(self, *, id: str = "queue") -> None:  # noqa: A002 (Textual's name)
         # Screens on the stack share one DOM: a second queue (a drill-down) needs its own id.
