@@ -51,6 +51,18 @@ def mailchimp_status(name: str, headers: list[str]) -> str:
     return ""
 
 
+def read_file_bytes(path: Path) -> bytes:
+    """The file's bytes, or `UnusableFile` saying why in words (missing, a folder, no access)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UnusableFile(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise UnusableFile(f"{path} is a directory, not a file") from None
+    except OSError as exc:
+        raise UnusableFile(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
 def read_file(
     path: str | Path,
     *,
@@ -64,14 +76,7 @@ def read_file(
         UnusableFile: missing, empty, undecodable, unrecognisable, or a refused export.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UnusableFile(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise UnusableFile(f"{path} is a directory, not a file") from None
-    except OSError as exc:
-        raise UnusableFile(f"cannot read {path}: {exc.strerror or exc}") from None
+    data = read_file_bytes(path)
     return parse_bytes(
         data,
         name=path.name,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from qc_console.importing.detect import _build, detect, norm
 from qc_console.importing.formats import FIELDS, GENERIC
-from qc_console.importing.parse import mailchimp_status
+from qc_console.importing.parse import mailchimp_status, read_file_bytes
 from qc_console.importing.reader import DELIMITER_NAMES, UnusableFile, read_records
 
 SAMPLES = 3
@@ -46,14 +46,7 @@ def peek_file(path: str | Path) -> FileColumns:
         UnusableFile: missing, empty or undecodable.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UnusableFile(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise UnusableFile(f"{path} is a directory, not a file") from None
-    except OSError as exc:
-        raise UnusableFile(f"cannot read {path}: {exc.strerror or exc}") from None
+    data = read_file_bytes(path)
     raw = read_records(data)
     headers = raw.headers
     try:

@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from qc_console.domain.codes import Source
@@ -32,6 +33,25 @@ def parse_week(text: str) -> date | None:
     if "W" in text.upper():
         return datetime.strptime(text.upper() + "-1", "%G-W%V-%u").date()
     return date.fromisoformat(text)
+
+
+def _row(label: str, field: Widget) -> Horizontal:
+    return Horizontal(Label(label), field, classes="row")
+
+
+def _pick(names: list[str], value: str | None, prompt: str, ident: str) -> Select[str]:
+    """A choice among `names` (shown literally), `prompt` when none is chosen."""
+    return Select(
+        [(Text(n), n) for n in names],
+        value=value if value in names else Select.NULL,
+        prompt=prompt,
+        id=ident,
+        compact=True,
+    )
+
+
+def _field(value: str, placeholder: str, ident: str) -> Input:
+    return Input(value, placeholder=placeholder, id=ident, compact=True)
 
 
 class ReportFilterDialog(Dialog[ReportScope | None]):
@@ -77,49 +97,14 @@ class ReportFilterDialog(Dialog[ReportScope | None]):
         c = self.current
         with Vertical(classes="dialog") as frame:
             frame.border_title = "Filter the figures"
-            with Horizontal(classes="row"):
-                yield Label("Source")
-                yield Select(
-                    [(Text(s.value), s.value) for s in Source],
-                    value=c.source or Select.NULL,
-                    prompt="every source",
-                    id="source",
-                    compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Label("Campaign")
-                yield Select(
-                    [(Text(name), name) for name in self.campaign_names],
-                    value=c.campaign if c.campaign in self.campaign_names else Select.NULL,
-                    prompt="every campaign",
-                    id="campaign",
-                    compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Label("Rep")
-                yield Select(
-                    [(Text(name), name) for name in self.rep_names],
-                    value=c.rep if c.rep in self.rep_names else Select.NULL,
-                    prompt="every rep",
-                    id="rep",
-                    compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Label("From")
-                yield Input(
-                    c.start.isoformat() if c.start else "",
-                    placeholder="2026-03-02 or 2026-W10",
-                    id="start",
-                    compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Label("To")
-                yield Input(
-                    c.end.isoformat() if c.end else "",
-                    placeholder="(this week)",
-                    id="end",
-                    compact=True,
-                )
+            sources = [s.value for s in Source]
+            yield _row("Source", _pick(sources, c.source, "every source", "source"))
+            campaign = _pick(self.campaign_names, c.campaign, "every campaign", "campaign")
+            yield _row("Campaign", campaign)
+            yield _row("Rep", _pick(self.rep_names, c.rep, "every rep", "rep"))
+            start = c.start.isoformat() if c.start else ""
+            yield _row("From", _field(start, "2026-03-02 or 2026-W10", "start"))
+            yield _row("To", _field(c.end.isoformat() if c.end else "", "(this week)", "end"))
             yield Static("", classes="error", id="error")
             yield Button("Apply", id="apply", variant="primary", compact=True)
             yield Static(
