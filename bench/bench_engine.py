@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qc_console.db.database import close_database, db, is_postgres  # noqa: E402
-from qc_console.db.models import Rep  # noqa: E402
+from qc_console.db.models import OPEN_LEADS, Rep  # noqa: E402
 from qc_console.domain.stages import Stage  # noqa: E402
 from qc_console.domain.values import QueueFilter  # noqa: E402
 from qc_console.services import seed as seeding  # noqa: E402
@@ -65,10 +65,14 @@ CLASSES = [  # (stages, condition, ORDER BY)
 ]
 
 
-def class_sql(stages: tuple[str, ...], condition: str, order: str) -> str:
+def class_sql(stages: tuple[str, ...], condition: str, order: str, sqlite: bool = True) -> str:
+    """One class's SQL. SQLite reads a partial index only when the WHERE holds its very
+    predicate (`OPEN_LEADS`), so the hand SQL says it there, as the service does."""
+    open_ = f" AND {OPEN_LEADS}" if sqlite else ""
     parts = [
         f"SELECT * FROM (SELECT * FROM lead WHERE owner_id {owner} AND stage = '{stage}'"
-        f" AND do_not_contact = :no AND ({condition}) ORDER BY {order} LIMIT :limit) AS p{i}"
+        f"{open_} AND do_not_contact = :no AND ({condition}) ORDER BY {order} LIMIT :limit)"
+        f" AS p{i}"
         for i, (owner, stage) in enumerate(
             (owner, stage) for stage in stages for owner in ("= :rep", "IS NULL")
         )
@@ -177,11 +181,12 @@ def floor_runner(
         "day_end": clock.day_end,
     }
     sqls = []
+    sqlite = url.startswith("sqlite:///")
     for stages, condition, order in CLASSES:
         stages = tuple(s for s in stages if not only or s in only)
         if stages:
-            sqls.append(class_sql(stages, condition, order))
-    if url.startswith("sqlite:///"):
+            sqls.append(class_sql(stages, condition, order, sqlite))
+    if sqlite:
         import sqlite3
 
         conn: Any = sqlite3.connect(url[len("sqlite:///") :])

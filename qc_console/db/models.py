@@ -2,7 +2,7 @@
 
 A foreign key with `index=False` is served by a composite index of its model that starts with
 its column (migration 0007 dropped the duplicates), or is never looked up (`lead.updated_by`,
-`touch.rep`: migration 0008 dropped their unused indexes).
+`touch.rep`: migration 0008 dropped their unused indexes; `lead_event.actor`: 0011).
 """
 
 from __future__ import annotations
@@ -78,15 +78,30 @@ class Lead(BaseModel):
 
     class Meta:
         table_name = "lead"
-        indexes = (
-            (("owner", "stage", "next_action_due"), False),
-            (("owner", "stage", "rating_rank", "stage_entered_at"), False),
-            (("owner", "stage", "resurface_on"), False),
-            (("owner", "stage", "touch_count", "created_at"), False),
-            (("stage", "touch_count", "created_at"), False),
-            (("sales_owner", "stage"), False),
-            (("stage", "stage_entered_at"), False),
-        )
+        # The queue's indexes hold open leads only (`OPEN_LEADS`, migration 0010): see below.
+
+
+OPEN_LEADS = "stage IN ('raw', 'qualified', 'incubating', 'handed_off', 'accepted', 'delayed')"
+"""The WHERE of the queue's partial indexes: leads still in the refinery (`domain.stages.OPEN`).
+
+Nine leads in ten end won, lost or purged, and no queue, aging or black-hole query looks at them,
+so these indexes leave them out: a purge or a close removes a lead from each instead of moving
+it, and they are a tenth of the size (bench/RESULTS.md, Bulk). SQLite uses a partial index only
+when the query's WHERE holds this very term, so queries over open leads add `open_leads()`
+(services/queue_sql.py) word for word; migration 0010 writes the same text.
+"""
+
+QUEUE_INDEXES = (
+    ("owner", "stage", "next_action_due"),
+    ("owner", "stage", "rating_rank", "stage_entered_at"),
+    ("owner", "stage", "resurface_on"),
+    ("owner", "stage", "touch_count", "created_at"),
+    ("stage", "touch_count", "created_at"),
+    ("sales_owner", "stage"),
+    ("stage", "stage_entered_at"),
+)
+for _fields in QUEUE_INDEXES:
+    Lead.add_index(Lead.index(*(getattr(Lead, f) for f in _fields)).where(pw.SQL(OPEN_LEADS)))
 
 
 class Touch(BaseModel):
@@ -121,7 +136,7 @@ class LeadEvent(BaseModel):
     """Append-only audit trail: nothing updates or deletes a row."""
 
     lead = pw.ForeignKeyField(Lead, backref="events", on_delete="CASCADE", index=False)
-    actor = pw.ForeignKeyField(Rep, null=True, backref="+")
+    actor = pw.ForeignKeyField(Rep, null=True, backref="+", index=False)  # 0011: unused
     at = pw.DateTimeField()
     kind = pw.CharField(max_length=24)
     from_stage = pw.CharField(max_length=16, null=True)

@@ -19,6 +19,7 @@ from qc_console.domain.values import ActionResult, BulkPreview
 from qc_console.services._apply import Planned
 from qc_console.services._rows import Row, label, utcnow
 from qc_console.services._runner import MANAGE, QC, TOUCH, Ctx, Planner, preview, run
+from qc_console.services.queue_sql import open_only
 
 Opts = dict[str, Any]
 
@@ -284,7 +285,7 @@ def resurface_due(*, actor: str, now: datetime | None = None, **kw: Any) -> Acti
     ids = [
         i
         for (i,) in Lead.select(Lead.id)
-        .where((Lead.stage == Stage.INCUBATING) & (Lead.resurface_on <= now))
+        .where(open_only((Lead.stage == Stage.INCUBATING) & (Lead.resurface_on <= now)))
         .tuples()
     ]
     return _go(

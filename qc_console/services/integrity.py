@@ -14,6 +14,7 @@ from peewee import JOIN, fn
 from qc_console.db.database import db, is_postgres, reading
 from qc_console.db.models import Batch, Lead, LeadEvent, Rep, Touch
 from qc_console.domain.stages import QC_OPEN, Stage
+from qc_console.services.queue_sql import open_only
 
 SAMPLE = 20
 """How many lead ids to name per kind of problem."""
@@ -137,16 +138,18 @@ def check_integrity() -> IntegrityReport:
                 "open lead without a next action",
                 "raw/qualified with no next_action_due",
                 Lead.select(Lead.id).where(
-                    Lead.stage.in_([Stage.RAW.value, Stage.QUALIFIED.value])
-                    & Lead.next_action_due.is_null()
-                    & (Lead.do_not_contact == False)
+                    open_only(
+                        Lead.stage.in_([Stage.RAW.value, Stage.QUALIFIED.value])
+                        & Lead.next_action_due.is_null()
+                        & (Lead.do_not_contact == False)
+                    )
                 ),
             ),
             _finding(
                 "incubating without a resurface date",
                 "incubating with no resurface_on",
                 Lead.select(Lead.id).where(
-                    (Lead.stage == Stage.INCUBATING) & Lead.resurface_on.is_null()
+                    open_only((Lead.stage == Stage.INCUBATING) & Lead.resurface_on.is_null())
                 ),
             ),
             _finding(
@@ -154,13 +157,13 @@ def check_integrity() -> IntegrityReport:
                 "the owner has left; reassign",
                 Lead.select(Lead.id)
                 .join(Rep, on=(Lead.owner == Rep.id))
-                .where(open_qc & (Rep.active == False)),
+                .where(open_only(open_qc & (Rep.active == False))),
             ),
             _finding(
                 "hand-off without a sales owner",
                 "handed_off with no sales_owner",
                 Lead.select(Lead.id).where(
-                    (Lead.stage == Stage.HANDED_OFF) & Lead.sales_owner.is_null()
+                    open_only((Lead.stage == Stage.HANDED_OFF) & Lead.sales_owner.is_null())
                 ),
             ),
         ]

@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timedelta
 
 from qc_console.db.database import db, is_postgres, reading
-from qc_console.db.models import Campaign, Lead, LeadEvent, Rep, Touch
+from qc_console.db.models import Batch, Campaign, Lead, LeadEvent, Rep, Touch
 from qc_console.db.team import lead_with_key
 from qc_console.domain.codes import Role
 from qc_console.domain.errors import BadInput, DuplicateLead, NotAllowed
@@ -24,6 +24,7 @@ from qc_console.services._apply import Planned, new_batch, write
 from qc_console.services._rows import Names, load_row, to_view, utcnow
 from qc_console.services._runner import resolve_actor
 from qc_console.services.queue import priority_order, queue_clock
+from qc_console.services.queue_sql import open_only
 
 
 def create_lead(
@@ -147,9 +148,11 @@ def claim_next(
         query = (
             Lead.select(Lead.id)
             .where(
-                Lead.owner.is_null()
-                & Lead.stage.in_([s.value for s in QC_OPEN])
-                & (Lead.do_not_contact == False)  # noqa: E712 (SQL, not Python)
+                open_only(
+                    Lead.owner.is_null()
+                    & Lead.stage.in_([s.value for s in QC_OPEN])
+                    & (Lead.do_not_contact == False)  # noqa: E712 (SQL, not Python)
+                )
             )
             .order_by(*priority_order(clock))
             .limit(1)
@@ -183,10 +186,18 @@ def last_hand_off_target(*, actor: str) -> str | None:
     with reading():
         names = Names()
         rep = names.rep_by_name(actor)
+        # by the actor's batches (index `batch (actor_id, id)`); events have no actor index
+        batch = (
+            Batch.select(Batch.id)
+            .where((Batch.actor == rep.id) & (Batch.action == "hand_off"))
+            .order_by(Batch.id.desc())
+            .first()
+        )
+        if batch is None:
+            return None
         event = (
             LeadEvent.select(LeadEvent.data)
-            .where((LeadEvent.actor == rep.id) & (LeadEvent.kind == "hand_off"))
-            .order_by(LeadEvent.id.desc())
+            .where((LeadEvent.batch == batch.id) & (LeadEvent.kind == "hand_off"))
             .first()
         )
         return json.loads(event.data).get("to") if event else None

@@ -228,13 +228,16 @@ def queue_counts(
     c = queue_clock(now, rules)
     with reading():
         whose = QueueFilter(owner=f.owner, include_pool=f.include_pool)
-        scope = scope_of(whose, Names(), actor).expression()
+        scope = scope_of(whose, Names(), actor)
+        # SQLite: one owner a query, each one index range (an OR of owners read the stage
+        # index over everyone's leads); PostgreSQL ORs the ranges itself (BitmapOr).
+        parts = [scope.expression()] if is_postgres() else scope.by_owner()
         if f.ids:  # a drill-down counts its own leads, not the whole scope
-            scope = scope & Lead.id.in_(list(f.ids))
+            parts = [p & Lead.id.in_(list(f.ids)) for p in parts]
         working = Lead.stage.in_(_stages(Stage.RAW, Stage.QUALIFIED))
 
-        def count(cond: Expression) -> int:
-            return Lead.select().where(scope & cond).count()
+        def count(cond: Expression | None) -> int:
+            return sum(Lead.select().where(_and(p, cond)).count() for p in parts)
 
         return QueueCounts(
             due_today=count(
@@ -243,8 +246,12 @@ def queue_counts(
             overdue=count(working & (Lead.next_action_due < c.now)),
             new_untouched=count((Lead.stage == Stage.RAW) & (Lead.touch_count == 0)),
             resurfacing=count((Lead.stage == Stage.INCUBATING) & (Lead.resurface_on <= c.now)),
-            total_open=Lead.select().where(scope).count(),
+            total_open=count(None),
         )
+
+
+def _and(where: Expression, cond: Expression | None) -> Expression:
+    return where if cond is None else where & cond
 
 
 def change_token() -> int:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from peewee import SQL, Case, Expression, Ordering, fn
+from peewee import OP, SQL, Case, Expression, Ordering, fn
 
 from qc_console.db.database import db, is_postgres
-from qc_console.db.models import Lead
+from qc_console.db.models import OPEN_LEADS, Lead
 from qc_console.domain.codes import Role
 from qc_console.domain.errors import NotAllowed
 from qc_console.domain.priority import Clock, Priority
@@ -29,6 +29,27 @@ ALL = "*"
 """`QueueFilter.owner` value for every rep's leads (supervisors)."""
 HANDED_OFF = "*handed_off"
 """`QueueFilter.owner` value for every hand-off waiting for sales (supervisors' drill-downs)."""
+
+
+_OPEN_COLUMN, _IN, _OPEN_VALUES = OPEN_LEADS.partition(" IN ")
+if (_OPEN_COLUMN, _IN) != ("stage", " IN "):
+    raise RuntimeError("models.OPEN_LEADS changed shape: update services.queue_sql.open_leads")
+
+
+def open_leads() -> Expression:
+    """`models.OPEN_LEADS` (the WHERE of the queue's partial indexes) on `Lead`, values literal.
+
+    SQLite uses a partial index only when the query's WHERE holds that very term as an AND
+    term: `stage IN (?, …)` with bound values or `stage = 'raw'` do not count."""
+    return Expression(Lead.stage, OP.IN, SQL(_OPEN_VALUES))
+
+
+def open_only(where: Expression) -> Expression:
+    """`where` (a condition already restricted to open stages) with `open_leads()` ANDed in,
+    so SQLite may answer it from the partial indexes. Left out on PostgreSQL: it proves the
+    index's predicate from the stage terms itself (psycopg2 sends them as literals), and a
+    second stage term makes it multiply their selectivities (see `_part_predicates`)."""
+    return where if is_postgres() else where & open_leads()
 
 
 def _stages(*stages: Stage) -> list[str]:
@@ -127,7 +148,17 @@ class Scope:
             for other in owners[1:]:
                 mine = mine | other
             out = mine & out
-        return out if self.sales else out & _contactable
+        return open_only(out if self.sales else out & _contactable)
+
+    def by_owner(self) -> list[Expression]:
+        """`expression()` cut by owner (disjoint parts): an OR of owners makes SQLite walk a
+        stage-only index over everybody's leads, one owner each walks (owner, stage, …)."""
+        out = []
+        stages = Lead.stage.in_(_stages(*self.stages))
+        for owner in [*self._owners()] or [None]:
+            part = stages if owner is None else owner & stages
+            out.append(open_only(part if self.sales else part & _contactable))
+        return out
 
     def branches(self, stage: Stage) -> list[Expression]:
         """The scope's part in `stage`, cut by owner: each part one index range in order."""
@@ -136,7 +167,7 @@ class Scope:
         for owner in owners:
             part = Lead.stage == stage
             part = part if owner is None else owner & part
-            out.append(part if self.sales else part & _contactable)
+            out.append(open_only(part if self.sales else part & _contactable))
         return out
 
 

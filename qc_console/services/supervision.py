@@ -18,6 +18,7 @@ from qc_console.services._rows import Names, Row, utcnow
 from qc_console.services._runner import MANAGE, Ctx, run
 from qc_console.services.analytics._common import session
 from qc_console.services.analytics.aging import late_handoffs
+from qc_console.services.queue_sql import open_only
 
 NO_OWNER = "no owner"
 NO_NEXT = "no next action"
@@ -59,10 +60,15 @@ def black_holes(
     with session():
         names = Names()
         for why, cond in conds:
-            query = Lead.select().where(cond).order_by(Lead.stage_entered_at, Lead.id).limit(limit)
+            query = (
+                Lead.select()
+                .where(open_only(cond))
+                .order_by(Lead.stage_entered_at, Lead.id)
+                .limit(limit)
+            )
             for lead in query:
                 out.setdefault(lead.id, _lost(lead, why, names))
-        base = Lead.stage.in_([s.value for s in OPEN])
+        base = open_only(Lead.stage.in_([s.value for s in OPEN]))
         late = [lid for lid, _ in late_handoffs(base, now, rules)][:limit]
         for lead in Lead.select().where(Lead.id.in_(late)) if late else ():
             out.setdefault(lead.id, _lost(lead, LATE_HANDOFF, names))

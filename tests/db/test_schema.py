@@ -12,11 +12,15 @@ Schema = dict[str, dict[str, object]]
 
 
 def schema_of() -> Schema:
-    """Tables → their columns (name → nullable) and indexes (columns, unique), from the DB."""
+    """Tables → their columns (name → nullable) and indexes (columns, unique, partial), from the
+    DB."""
     out: Schema = {}
     for table in sorted(db.get_tables()):
         columns = {c.name: c.null for c in db.get_columns(table)}
-        indexes = {(tuple(ix.columns), ix.unique) for ix in db.get_indexes(table)}
+        indexes = {
+            (tuple(ix.columns), ix.unique, " WHERE " in (ix.sql or "").upper())
+            for ix in db.get_indexes(table)
+        }
         out[table] = {"columns": columns, "indexes": indexes}
     return out
 
@@ -27,7 +31,7 @@ def schema_of_models() -> Schema:
         meta = model._meta
         columns = {f.column_name: (f.null and not f.primary_key) for f in meta.sorted_fields}
         indexes = {
-            (tuple(f.column_name for f in ix._expressions), bool(ix._unique))
+            (tuple(f.column_name for f in ix._expressions), bool(ix._unique), ix._where is not None)
             for ix in meta.fields_to_index()
         }
         out[meta.table_name] = {"columns": columns, "indexes": indexes}
@@ -49,4 +53,4 @@ def test_the_migrated_schema_matches_the_models() -> None:
         # the database may add its own primary-key index; every model index must exist
         assert expected["indexes"] <= found[table]["indexes"], f"indexes of {table}"
         extra = found[table]["indexes"] - expected["indexes"]
-        assert {cols for cols, _ in extra} <= {primary_key(table)}, f"extra indexes on {table}"
+        assert {cols for cols, _, _ in extra} <= {primary_key(table)}, f"extra indexes on {table}"

@@ -34,6 +34,7 @@ from qc_console.services.analytics._common import (
     resolve,
     session,
 )
+from qc_console.services.queue_sql import open_only
 
 METRICS = ("overdue", "untouched_past_sla", "handoffs_past_sla")
 _OPEN = [s.value for s in OPEN]
@@ -92,7 +93,7 @@ def aging(
                 & Rep.role.in_([Role.REP.value, Role.SUPERVISOR.value])
             )
         }
-        base = Lead.stage.in_(_OPEN) & lead_scope(scope)
+        base = open_only(Lead.stage.in_(_OPEN) & lead_scope(scope))
         if scope.source is None and scope.campaign_id is None:
             # One owner at a time: each query is answered from the (owner, stage, …) indexes
             # alone, where one GROUP BY owner would read every open lead's row.
@@ -146,12 +147,15 @@ def _count_owner(
     bucket = _bucket_case(now, rules)
     mine = _owner_is(owner)
     query = (
-        Lead.select(bucket, fn.COUNT(Lead.id)).where(mine & Lead.stage.in_(_OPEN)).group_by(bucket)
+        Lead.select(bucket, fn.COUNT(Lead.id))
+        .where(open_only(mine & Lead.stage.in_(_OPEN)))
+        .group_by(bucket)
     )
     for index, n in query.tuples():
         counts[owner][labels[int(index)]] = int(n)
     due = Lead.stage.in_(_WORKING) & (Lead.next_action_due < now)
-    extra[owner]["overdue"] += int(Lead.select(fn.COUNT(Lead.id)).where(mine & due).scalar() or 0)
+    overdue = Lead.select(fn.COUNT(Lead.id)).where(open_only(mine & due)).scalar()
+    extra[owner]["overdue"] += int(overdue or 0)
 
 
 def _count_grouped(
@@ -193,7 +197,7 @@ def aging_cell_ids(
         names = Names()
         scope = resolve(f, names)
         owner = Lead.owner.is_null() if rep is None else Lead.owner == names.rep_by_name(rep).id
-        base = Lead.stage.in_(_OPEN) & lead_scope(scope) & owner
+        base = open_only(Lead.stage.in_(_OPEN) & lead_scope(scope) & owner)
         if cell == "handoffs_past_sla":
             return sorted(lid for lid, _ in late_handoffs(base, now, rules))
         if cell in METRICS:
@@ -260,14 +264,14 @@ def black_holes(
     with session():
         names = Names()
         scope = resolve(f, names)
-        base = Lead.stage.in_(_OPEN) & lead_scope(scope)
+        base = open_only(Lead.stage.in_(_OPEN) & lead_scope(scope))
         where = lead_scope(scope)
-        pool = _lost(where & Lead.owner.is_null() & Lead.stage.in_(_QC_OPEN))
+        pool = _lost(open_only(where & Lead.owner.is_null() & Lead.stage.in_(_QC_OPEN)))
         if scope.source is None and scope.campaign_id is None:
             owners = [scope.rep_id] if scope.rep_id is not None else [*names.reps, 0]
-            parts = [_lost(_owner_is(o) & cond) for o in owners for cond in stalled]
+            parts = [_lost(open_only(_owner_is(o) & cond)) for o in owners for cond in stalled]
         else:
-            parts = [_lost(where & cond) for cond in stalled]
+            parts = [_lost(open_only(where & cond)) for cond in stalled]
         idle = (sum(n for n, _ in parts), min((t for _, t in parts if t), default=None))
         late = late_handoffs(base, now, rules)
     return (

@@ -5,9 +5,9 @@ and copies it with `INSERT … SELECT` (C speed in SQLite and PostgreSQL). A cop
 time, owner, stage and amount of its original, so the weekly volumes are the block's times
 the number of copies (log-log elasticities and lags unchanged); its ids are moved past the
 block's (leads, touches, events, batches and the foreign keys between them, and the touch id
-inside a touch event's data); its email gets `+k` before the `@` (k = the copy's number) and
-its phone the number the planner would give a lead of its id (`people._phone`), so dedup keys
-stay unique. Copy k of a block of n leads holds ids `first + k * n …`.
+inside an undoable touch event's data); its email gets `+k` before the `@` (k = the copy's
+number) and its phone the number the planner would give a lead of its id (`people._phone`),
+so dedup keys stay unique. Copy k of a block of n leads holds ids `first + k * n …`.
 """
 
 from __future__ import annotations
@@ -87,7 +87,8 @@ def copy_block(block: Block, k: int, size: int, data: SampleData) -> tuple[int, 
         "id": f"id + {e_off}",
         "lead_id": f"lead_id + {lead_off}",
         "batch_id": f"batch_id + {b_off}",
-        "data": f"CASE WHEN kind = 'touch' THEN {shifted} ELSE data END",
+        # only undoable touch events (those with a batch) name their touch: see seed.events
+        "data": f"CASE WHEN kind = 'touch' AND batch_id IS NOT NULL THEN {shifted} ELSE data END",
     }
     events = run(
         _insert(LeadEvent, event_sql)
