@@ -67,21 +67,94 @@ _held: Any = None
 
 
 def hold_open() -> None:
-    """Keep one idle SQLite connection open for the life of a long-running process.
+    """Keep one idle SQLite connection open for the life of a long-running process, and move
+    the WAL checkpoints off the callers' path.
 
     Each service call opens and closes its own connection, and when the last connection to
     a WAL database closes SQLite checkpoints the log (with an fsync): that made every write
     of the console 2-3× slower. An idle connection holds no transaction, so it blocks nothing.
+    Checkpoints otherwise run inside the commit that fills the log past 1,000 pages: a bulk
+    action of 10,000 leads waited ~230 ms for its own (bench/RESULTS.md, Bulk), and now and
+    then a single keystroke paid for the writes before it. Here the commits leave the log
+    alone (`wal_autocheckpoint = 0`) and a daemon thread checkpoints it when it has grown.
     No-op on PostgreSQL and for in-memory databases.
     """
     global _held
     real = db.obj
-    if _held is None and isinstance(real, peewee.SqliteDatabase):
-        path = real.database
-        if path and path != ":memory:":
-            import sqlite3
+    if not isinstance(real, peewee.SqliteDatabase):
+        return
+    path = real.database
+    if not path or path == ":memory:":
+        return
+    if _held is not None and _held.path != path:
+        _held.stop()
+        _held = None
+    if _held is None:
+        _held = Checkpointer(path)
+    pragmas = dict(real._pragmas)
+    if pragmas.get("wal_autocheckpoint") != 0:
+        real._pragmas = [*real._pragmas, ("wal_autocheckpoint", 0)]
+        if not real.is_closed():
+            real.execute_sql("PRAGMA wal_autocheckpoint = 0")
 
-            _held = sqlite3.connect(path, check_same_thread=False)
+
+class Checkpointer:
+    """A held-open connection to a WAL database and a daemon thread that checkpoints its log
+    (PASSIVE: never waits for readers or writers) when other connections committed."""
+
+    PERIOD_S = 0.5
+
+    def __init__(self, path: str) -> None:
+        import sqlite3
+        import threading
+
+        self.path = path
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA busy_timeout = 1000")
+        self._stopped = threading.Event()
+        self.ran = threading.Event()
+        """Set after each checkpoint the thread made (tests wait on it)."""
+        self._thread = threading.Thread(target=self._run, name="qc-wal-checkpoint", daemon=True)
+        self._thread.start()
+        import atexit
+
+        atexit.register(self.stop)  # the last checkpoint: leave no log behind
+
+    def _run(self) -> None:
+        import sqlite3
+
+        seen = None
+        while not self._stopped.wait(self.PERIOD_S):
+            try:
+                (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+                if version != seen:  # another connection committed since the last look
+                    self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    seen = version
+                    self.ran.set()
+            except sqlite3.Error:
+                continue  # busy or gone: the next round tries again
+
+    def checkpoint(self) -> tuple[int, int, int]:
+        """Checkpoint now: (busy, frames in the log, frames checkpointed)."""
+        row = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def stop(self) -> None:
+        """Stop the thread, checkpoint what is left, close the connection (idempotent)."""
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        self._thread.join(timeout=5)
+        try:
+            self.checkpoint()
+        except Exception:  # noqa: BLE001 (best effort at exit: the next opener checkpoints)
+            pass
+        self._conn.close()
+
+
+def held() -> Checkpointer | None:
+    """The process's held-open connection and checkpointer, if `hold_open` made one."""
+    return _held
 
 
 def is_postgres() -> bool:

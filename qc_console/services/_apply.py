@@ -63,11 +63,8 @@ def to_json(value: Any) -> Any:
 
 
 _PLAIN = frozenset({str, int, bool, float, type(None)})
-
-
-def _json(value: Any) -> Any:
-    """`to_json`, with a fast path for the plain values most columns hold."""
-    return value if type(value) in _PLAIN else to_json(value)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+"""`json.dumps(…, ensure_ascii=False, sort_keys=True)` without a new encoder per call."""
 
 
 def from_json(name: str, value: Any) -> Any:
@@ -86,38 +83,38 @@ def write(planned: list[Planned], *, actor_id: int | None, batch_id: int, now: d
     events: list[tuple[Any, ...]] = []
     at = now if is_postgres() else str(now)  # as `_adapt_row` would make it, once
     now_json = to_json(now)
+    plain = _PLAIN
     for p in planned:
         row, new = p.row, dict(p.fields)
         if p.touch is not None:
             p.data["touch_id"] = int(Touch.insert(lead=row["id"], **p.touch).execute())
         if "rating" in new:
             new["rating_rank"] = RATING_RANK[Rating(new["rating"]) if new["rating"] else None]
-        if "stage" in new and new["stage"] != row["stage"] and "stage_entered_at" not in new:
+        stage = row["stage"]
+        if "stage" in new and new["stage"] != stage and "stage_entered_at" not in new:
             new["stage_entered_at"] = now
         new["updated_at"] = now
         new["updated_by_id"] = actor_id
-        before = {k: _json(row[k]) for k in new}
-        before["version"] = row["version"]
-        version = row["version"] + 1
-        after = {k: now_json if v is now else _json(v) for k, v in new.items()}
-        data = {**p.data, "before": before, "after": after, "version": version}
-        events.append(
-            (
-                row["id"],
-                actor_id,
-                at,
-                p.kind,
-                row["stage"],
-                new.get("stage", row["stage"]),
-                json.dumps(data, ensure_ascii=False, sort_keys=True),
-                batch_id,
-            )
-        )
+        before = {}  # `_json` inlined here and below: 10,000 leads × ~10 columns × 2
+        for k in new:
+            v = row[k]
+            before[k] = v if v.__class__ in plain else to_json(v)
+        version = row["version"]
+        before["version"] = version
+        after = {
+            k: now_json if v is now else v if v.__class__ in plain else to_json(v)
+            for k, v in new.items()
+        }
+        data = {**p.data, "before": before, "after": after, "version": version + 1}
+        to = new.get("stage", stage)
+        events.append((row["id"], actor_id, at, p.kind, stage, to, _ENCODE(data), batch_id))
         columns = tuple(sorted(new))
-        values = tuple(_hashable(new[k]) for k in columns)
+        values = tuple(new[k] for k in columns)
+        if "amount" in new:
+            values = tuple(_hashable(v) for v in values)
         groups.setdefault(columns, {}).setdefault(values, []).append(row["id"])
         row.update(new)  # callers return views of the rows as they now stand
-        row["version"] = version
+        row["version"] = version + 1
     for columns, by_values in groups.items():
         if len(by_values) > SET_UPDATES:
             _update_each(columns, by_values)

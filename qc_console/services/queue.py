@@ -107,7 +107,7 @@ _new = object.__new__
 _VIEW_FIELDS = 29
 """`_views` fills every field of `LeadView` (checked here and by the queue tests)."""
 if len(fields(LeadView)) != _VIEW_FIELDS:
-    raise RuntimeError("LeadView changed: update services.queue._views")
+    raise RuntimeError("LeadView changed: update services.queue._views and _rows.to_view")
 
 
 def _views(cursor: Any, names: Names, c: Clock) -> list[LeadView]:
