@@ -48,6 +48,7 @@ from qc_console.db.database import (  # noqa: E402
 from qc_console.db.models import OPEN_LEADS, Lead, Rep  # noqa: E402
 from qc_console.db.schema import migrate  # noqa: E402
 from qc_console.domain.stages import Stage  # noqa: E402
+from qc_console.malloc import keep_freed_memory  # noqa: E402
 from qc_console.services import dispositions  # noqa: E402
 from qc_console.services._rows import utcnow  # noqa: E402
 from qc_console.services.analytics.aging import aging  # noqa: E402
@@ -318,6 +319,7 @@ def postgres_url(leads: int) -> tuple[str, Any]:
 
 
 def main() -> None:
+    keep_freed_memory()  # as the qc-console command does (qc_console/malloc.py)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", default=f"sqlite:///{DEFAULT_DB}")
     ap.add_argument("--count", type=int, default=10_000)

@@ -30,6 +30,7 @@ from qc_console.db.database import close_database, db, is_postgres  # noqa: E402
 from qc_console.db.models import OPEN_LEADS, Rep  # noqa: E402
 from qc_console.domain.stages import Stage  # noqa: E402
 from qc_console.domain.values import QueueFilter  # noqa: E402
+from qc_console.malloc import keep_freed_memory  # noqa: E402
 from qc_console.services import seed as seeding  # noqa: E402
 from qc_console.services.facade import open_backend  # noqa: E402
 from qc_console.services.queue import queue_clock, queue_page  # noqa: E402
@@ -233,6 +234,7 @@ def explain(url: str, rep_id: int, now: datetime) -> None:
 
 
 def main() -> None:
+    keep_freed_memory()  # as the qc-console command does (qc_console/malloc.py)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--leads", type=int, default=1_000_000)
     ap.add_argument("--db", default=f"sqlite:///{DEFAULT_DB}")

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from qc_console.db.database import close_database, db  # noqa: E402
 from qc_console.db.models import Lead, Rep  # noqa: E402
 from qc_console.importing import read_file  # noqa: E402
+from qc_console.malloc import keep_freed_memory  # noqa: E402
 from qc_console.services import seed as seeding  # noqa: E402
 from qc_console.services.bulk_import import run_import as import_parsed  # noqa: E402
 from qc_console.services.facade import open_backend  # noqa: E402
@@ -181,6 +182,7 @@ def run_import(
 
 
 def main() -> None:
+    keep_freed_memory()  # as the qc-console command does (qc_console/malloc.py)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", help="SQLite file to import into (copied, never changed)")
     parser.add_argument("--rows", type=int, default=100_000)

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qc_console.db.database import db  # noqa: E402
+from qc_console.malloc import keep_freed_memory  # noqa: E402
 from qc_console.services.analytics import _rollup  # noqa: E402
 from qc_console.services.analytics._common import ReportFilter  # noqa: E402
 from qc_console.services.analytics.aging import aging  # noqa: E402
@@ -114,6 +115,7 @@ def incremental(now: datetime) -> tuple[float, int]:
 
 
 def main() -> None:
+    keep_freed_memory()  # as the qc-console command does (qc_console/malloc.py)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("db", type=Path, nargs="?", default=ROOT / "bench" / "out" / "bench-1m.sqlite")
     ap.add_argument("--leads", type=int, default=1_000_000, help="when seeding a missing file")

@@ -8,6 +8,7 @@ import click
 
 from qc_console import __version__
 from qc_console.cli._common import Env
+from qc_console.malloc import keep_freed_memory
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,6 +45,7 @@ _register()
 
 
 def main() -> None:
+    keep_freed_memory()  # before any big allocation: see qc_console/malloc.py
     for arg in sys.argv[1:]:
         try:
             arg.encode("utf-8")
