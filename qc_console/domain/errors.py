@@ -28,9 +28,12 @@ class ActionRefused(DomainError):
 
 
 class LeadNotFound(DomainError):
-    def __init__(self, lead_id: int):
+    def __init__(self, lead_id: int, *, maybe_hidden: bool = False):
+        """`maybe_hidden`: in team mode row-level security hides other reps' leads, so
+        "not found" may mean "not yours" (PostgreSQL cannot tell the two apart for us)."""
         self.lead_id = lead_id
-        super().__init__(f"lead #{lead_id} does not exist")
+        tail = " or is not visible to your login" if maybe_hidden else ""
+        super().__init__(f"lead #{lead_id} does not exist{tail}")
 
 
 class RepNotFound(DomainError):

@@ -81,7 +81,7 @@ def load_rows(ids: Iterable[int], *, lock: bool = False) -> dict[int, Row]:
 def load_row(lead_id: int) -> Row:
     rows = load_rows([lead_id])
     if lead_id not in rows:
-        raise LeadNotFound(lead_id)
+        raise LeadNotFound(lead_id, maybe_hidden=is_postgres())
     return rows[lead_id]
 
 

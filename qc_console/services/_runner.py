@@ -111,7 +111,7 @@ def run(
         for lead_id in ids:
             row = rows.get(lead_id)
             if row is None:
-                raise LeadNotFound(lead_id)
+                raise LeadNotFound(lead_id, maybe_hidden=is_postgres())
             if expected and lead_id in expected and expected[lead_id] != row["version"]:
                 raise StaleLead(lead_id, names.rep_name(row["updated_by_id"]), row["updated_at"])
             try:

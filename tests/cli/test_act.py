@@ -237,7 +237,7 @@ def test_undo_reverts_the_last_bulk_action_then_has_nothing_left(
 ) -> None:
     refused = center("act", "purge", "--reason", "no_budget", "--ids", ids(*leads), rep="bob")
     # on PostgreSQL row-level security hides ann's leads from bob's login altogether
-    why = "does not exist" if center.on_pg else "belongs to ann"
+    why = "does not exist or is not visible to your login" if center.on_pg else "belongs to ann"
     assert refused.exit_code == 1 and why in refused.stderr
     # the refusal wrote nothing, so bob has nothing to undo
     nothing = center("act", "undo", rep="bob")
