@@ -88,7 +88,7 @@ Nine leads in ten end won, lost or purged, and no queue, aging or black-hole que
 so these indexes leave them out: a purge or a close removes a lead from each instead of moving
 it, and they are a tenth of the size (bench/RESULTS.md, Bulk). SQLite uses a partial index only
 when the query's WHERE holds this very term, so queries over open leads add `open_leads()`
-(services/queue_sql.py) word for word; migration 0010 writes the same text.
+(services/open_leads.py) word for word; migration 0010 writes the same text.
 """
 
 QUEUE_INDEXES = (

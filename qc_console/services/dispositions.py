@@ -19,7 +19,7 @@ from qc_console.domain.values import ActionResult, BulkPreview
 from qc_console.services._apply import Planned
 from qc_console.services._rows import Row, label, utcnow
 from qc_console.services._runner import MANAGE, QC, TOUCH, Ctx, Planner, preview, run
-from qc_console.services.queue_sql import open_only
+from qc_console.services.open_leads import open_only
 
 Opts = dict[str, Any]
 

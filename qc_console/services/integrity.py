@@ -14,7 +14,7 @@ from peewee import JOIN, fn
 from qc_console.db.database import db, is_postgres, reading
 from qc_console.db.models import Batch, Lead, LeadEvent, Rep, Touch
 from qc_console.domain.stages import QC_OPEN, Stage
-from qc_console.services.queue_sql import open_only
+from qc_console.services.open_leads import open_only
 
 SAMPLE = 20
 """How many lead ids to name per kind of problem."""

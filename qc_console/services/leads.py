@@ -23,8 +23,8 @@ from qc_console.domain.values import (
 from qc_console.services._apply import Planned, new_batch, write
 from qc_console.services._rows import Names, load_row, to_view, utcnow
 from qc_console.services._runner import resolve_actor
+from qc_console.services.open_leads import open_only
 from qc_console.services.queue import priority_order, queue_clock
-from qc_console.services.queue_sql import open_only
 
 
 def create_lead(

@@ -13,43 +13,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from peewee import OP, SQL, Case, Expression, Ordering, fn
+from peewee import SQL, Case, Expression, Ordering, fn
 
 from qc_console.db.database import db, is_postgres
-from qc_console.db.models import OPEN_LEADS, Lead
+from qc_console.db.models import Lead
 from qc_console.domain.codes import Role
 from qc_console.domain.errors import NotAllowed
 from qc_console.domain.priority import Clock, Priority
-from qc_console.domain.stages import QC_OPEN, SALES_OPEN, Stage
+from qc_console.domain.stages import OPEN, QC_OPEN, SALES_OPEN, Stage
 from qc_console.domain.values import QueueFilter, QueueView
 from qc_console.services._rows import Names
 from qc_console.services._runner import resolve_actor
+from qc_console.services.open_leads import open_only
 
 ALL = "*"
 """`QueueFilter.owner` value for every rep's leads (supervisors)."""
 HANDED_OFF = "*handed_off"
 """`QueueFilter.owner` value for every hand-off waiting for sales (supervisors' drill-downs)."""
-
-
-_OPEN_COLUMN, _IN, _OPEN_VALUES = OPEN_LEADS.partition(" IN ")
-if (_OPEN_COLUMN, _IN) != ("stage", " IN "):
-    raise RuntimeError("models.OPEN_LEADS changed shape: update services.queue_sql.open_leads")
-
-
-def open_leads() -> Expression:
-    """`models.OPEN_LEADS` (the WHERE of the queue's partial indexes) on `Lead`, values literal.
-
-    SQLite uses a partial index only when the query's WHERE holds that very term as an AND
-    term: `stage IN (?, …)` with bound values or `stage = 'raw'` do not count."""
-    return Expression(Lead.stage, OP.IN, SQL(_OPEN_VALUES))
-
-
-def open_only(where: Expression) -> Expression:
-    """`where` (a condition already restricted to open stages) with `open_leads()` ANDed in,
-    so SQLite may answer it from the partial indexes. Left out on PostgreSQL: it proves the
-    index's predicate from the stage terms itself (psycopg2 sends them as literals), and a
-    second stage term makes it multiply their selectivities (see `_part_predicates`)."""
-    return where if is_postgres() else where & open_leads()
 
 
 def _stages(*stages: Stage) -> list[str]:
@@ -148,7 +128,7 @@ class Scope:
             for other in owners[1:]:
                 mine = mine | other
             out = mine & out
-        return open_only(out if self.sales else out & _contactable)
+        return self._indexed(out if self.sales else out & _contactable)
 
     def by_owner(self) -> list[Expression]:
         """`expression()` cut by owner (disjoint parts): an OR of owners makes SQLite walk a
@@ -157,8 +137,13 @@ class Scope:
         stages = Lead.stage.in_(_stages(*self.stages))
         for owner in [*self._owners()] or [None]:
             part = stages if owner is None else owner & stages
-            out.append(open_only(part if self.sales else part & _contactable))
+            out.append(self._indexed(part if self.sales else part & _contactable))
         return out
+
+    def _indexed(self, where: Expression) -> Expression:
+        """`open_only(where)` when every stage of the scope is open (the partial indexes hold
+        exactly those leads); a scope over closed stages reads the table as it must."""
+        return open_only(where) if set(self.stages) <= OPEN else where
 
     def branches(self, stage: Stage) -> list[Expression]:
         """The scope's part in `stage`, cut by owner: each part one index range in order."""
@@ -167,7 +152,7 @@ class Scope:
         for owner in owners:
             part = Lead.stage == stage
             part = part if owner is None else owner & part
-            out.append(open_only(part if self.sales else part & _contactable))
+            out.append(self._indexed(part if self.sales else part & _contactable))
         return out
 
 

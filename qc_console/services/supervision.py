@@ -18,7 +18,7 @@ from qc_console.services._rows import Names, Row, utcnow
 from qc_console.services._runner import MANAGE, Ctx, run
 from qc_console.services.analytics._common import session
 from qc_console.services.analytics.aging import late_handoffs
-from qc_console.services.queue_sql import open_only
+from qc_console.services.open_leads import open_only
 
 NO_OWNER = "no owner"
 NO_NEXT = "no next action"

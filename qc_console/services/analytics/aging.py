@@ -34,7 +34,7 @@ from qc_console.services.analytics._common import (
     resolve,
     session,
 )
-from qc_console.services.queue_sql import open_only
+from qc_console.services.open_leads import open_only
 
 METRICS = ("overdue", "untouched_past_sla", "handoffs_past_sla")
 _OPEN = [s.value for s in OPEN]
