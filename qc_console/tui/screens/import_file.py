@@ -2,8 +2,9 @@
 
 Pick a file in the path field (`→` completes names) or the folder tree (`tab` to reach it),
 read the preview (format, reading notes, mapping, would-be counts, first rows, rejected rows
-with their reasons), change the mapping (`m`) or the owner (`a`), `enter` imports with a
-progress bar, then the summary (rejects file, `u` undo). Leaving refreshes the queue.
+with their reasons), change the mapping (`m`), the owner (`a`), the source (`s`) or the
+campaign (`c`) of the new leads, `enter` imports with a progress bar, then the summary (rejects
+file, `u` undo). Leaving refreshes the queue.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from textual.widgets import DataTable, DirectoryTree, Input, ProgressBar, Static
 from qc_console.domain.errors import DomainError
 from qc_console.importing import ImportOptions, ImportPreview, ImportReport, RowError
 from qc_console.tui.render import clean
+from qc_console.tui.screens.import_choices import CampaignDialog, next_source, summary_tags
 from qc_console.tui.screens.import_mapping import MappingDialog
 from qc_console.tui.screens.import_parts import (
     ImportBackend,
@@ -68,6 +70,10 @@ class ImportScreen(Screen[ImportReport | None]):
         Binding("enter", "run", "Import", tooltip="Import the file as previewed", id="import.run"),
         Binding("m", "map", "Map columns", tooltip="Assign the file's columns", id="import.map"),
         Binding("a", "assign", "Owner", tooltip="Who gets the new leads", id="import.assign"),
+        Binding("s", "source", "Source", tooltip="Source of the new leads", id="import.source"),
+        Binding(
+            "c", "campaign", "Campaign", tooltip="Campaign of the new leads", id="import.campaign"
+        ),
         Binding(
             "d",
             "allow_dnc",
@@ -91,6 +97,8 @@ class ImportScreen(Screen[ImportReport | None]):
         self.preview: ImportPreview | None = None
         self.columns: FileColumns | None = None
         self.report: ImportReport | None = None
+        self.campaigns: tuple[str, ...] = ()
+        """The existing campaigns (loaded with each preview)."""
         self.undone = False
 
     @property
@@ -139,7 +147,7 @@ class ImportScreen(Screen[ImportReport | None]):
             return (phase == "preview" or (phase == "failed" and self.columns is not None)) and (
                 not typing
             )
-        if action == "assign":
+        if action in ("assign", "source", "campaign"):
             return phase == "preview" and not typing
         if action == "allow_dnc":
             mailchimp = self.columns is not None and bool(self.columns.mailchimp_status)
@@ -208,6 +216,22 @@ class ImportScreen(Screen[ImportReport | None]):
             ),
         )
 
+    def action_source(self) -> None:
+        self._choose(replace(self.options, source=next_source(self.options.source)))
+
+    def action_campaign(self) -> None:
+        def chosen(name: str | None) -> None:
+            if name is not None and self.phase == "preview":
+                self._choose(replace(self.options, campaign=name or None))
+
+        self.app.push_screen(CampaignDialog(self.options.campaign, self.campaigns), chosen)
+
+    def _choose(self, options: ImportOptions) -> None:
+        """Source and campaign change no count: the preview is redrawn, not re-read."""
+        self.options = options
+        if self.preview is not None:
+            self._say(preview_content(self.preview, options, self.backend.actor, self.campaigns))
+
     def action_allow_dnc(self) -> None:
         self._open(self.path, replace(self.options, allow_unsubscribed=True))
 
@@ -245,7 +269,7 @@ class ImportScreen(Screen[ImportReport | None]):
         except DomainError as exc:
             self.post_message(PreviewFailed(str(exc), self._peek(path)))
             return
-        self.post_message(PreviewLoaded(options, preview))
+        self.post_message(PreviewLoaded(options, preview, tuple(self.backend.campaigns())))
 
     @work(thread=True, exit_on_error=False, group="import-preview", exclusive=True)
     def _load_columns(self, path: str) -> None:
@@ -292,9 +316,12 @@ class ImportScreen(Screen[ImportReport | None]):
 
     def on_preview_loaded(self, message: PreviewLoaded) -> None:
         self.preview, self.options = message.preview, message.options
+        self.campaigns = message.campaigns
         self.phase = "preview"
         self.query_one("#import-tree").display = False
-        self._say(preview_content(message.preview, message.options, self.backend.actor))
+        self._say(
+            preview_content(message.preview, self.options, self.backend.actor, self.campaigns)
+        )
         self._show_rejects(message.preview.report.errors)
         self.query_one("#import-preview").focus()
         if message.preview.report.already:
@@ -327,7 +354,10 @@ class ImportScreen(Screen[ImportReport | None]):
             return
         self.report = message.report
         self.phase = "done"
-        self._say(summary_content(message.report))
+        tags = None
+        if self.preview is not None:
+            tags = summary_tags(message.report, self.preview.parsed, self.options, self.campaigns)
+        self._say(summary_content(message.report, tags))
         self._show_rejects(message.report.errors)
         self.app.notify(message.report.counts.summary(), markup=False)
 

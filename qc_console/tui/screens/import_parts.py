@@ -28,14 +28,16 @@ class ImportBackend(Protocol):
         self, path: str, options: ImportOptions | None = None, progress: Progress | None = None
     ) -> ImportReport: ...
     def undo(self) -> UndoResult: ...
+    def campaigns(self) -> list[str]: ...
 
 
 @dataclass
 class PreviewLoaded(Message, bubble=False):
-    """The dry run of a file (with these options) is ready."""
+    """The dry run of a file (with these options) is ready, with the existing campaigns."""
 
     options: ImportOptions
     preview: ImportPreview
+    campaigns: tuple[str, ...] = ()
 
 
 @dataclass

@@ -5,11 +5,14 @@ Everything here comes from a file (headers, cells, names) and is rendered litera
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.content import Content
 
 from qc_console.importing import ImportOptions, ImportPreview, ImportReport, RowError
 from qc_console.importing.peek import FileColumns
 from qc_console.tui.dialogs._base import KEY, MUTED, literal
+from qc_console.tui.screens.import_choices import campaign_part, source_part, tags_content
 
 FIRST_ROWS = 5
 """Valid rows shown in the preview."""
@@ -35,8 +38,11 @@ def owner_label(options: ImportOptions, actor: str) -> str:
     return "the shared pool"
 
 
-def preview_content(preview: ImportPreview, options: ImportOptions, actor: str) -> Content:
-    """Format, reading notes, mapping, would-be counts, first rows."""
+def preview_content(
+    preview: ImportPreview, options: ImportOptions, actor: str, campaigns: Sequence[str] = ()
+) -> Content:
+    """Format, reading notes, owner, source, campaign, mapping, would-be counts, first rows
+    (`campaigns`: the existing ones, to mark a new name)."""
     p, r = preview.parsed, preview.report
     c = r.counts
     parts: list[Content] = [
@@ -54,6 +60,8 @@ def preview_content(preview: ImportPreview, options: ImportOptions, actor: str) 
             )
         )
     parts.append(_line("Owner", owner_label(options, actor), ("   (a: change)", MUTED)))
+    parts.append(_line("Source", source_part(p, options), ("   (s: change)", MUTED)))
+    parts.append(_line("Campaign", campaign_part(p, options, campaigns), ("   (c: change)", MUTED)))
     parts.append(Content("\n"))
     parts.append(_line("Mapping", ("column → field", MUTED), ("   (m: change)", MUTED)))
     for header, field in p.mapping:
@@ -71,6 +79,8 @@ def preview_content(preview: ImportPreview, options: ImportOptions, actor: str) 
             (f"already here or earlier in the file; {c.rejected:,} rejected", MUTED),
         )
     )
+    if not r.already:
+        parts.append(_line("", tags_content(c.new, p, options, campaigns)))
     if preview.first_rows:
         parts.append(Content("\n"))
         parts.append(_line("First rows", ("record · name · email · phone · company", MUTED)))
@@ -95,13 +105,15 @@ def failure_content(message: str, columns: FileColumns | None) -> Content:
     return Content("").join(parts)
 
 
-def summary_content(report: ImportReport) -> Content:
-    """What the import did."""
+def summary_content(report: ImportReport, tags: Content | None = None) -> Content:
+    """What the import did (`tags`: what the new leads were tagged with)."""
     c = report.counts
     parts = [_line("Imported", literal(report.file), " · ", literal(report.format_label))]
     if report.already:
         parts.append(_line("", (report.already, "bold $warning")))
     parts.append(_line("Result", (c.summary(), "bold")))
+    if tags is not None and not report.already:
+        parts.append(_line("", tags))
     parts.append(_line("", f"{report.touches:,} touch(es) added to existing leads"))
     for notice in report.notices:
         parts.append(_line("", ("• ", MUTED), literal(notice)))
