@@ -28,7 +28,8 @@ from qc_console.tui.messages import ActionDone, ActionRefused, LeadsChanged, Sta
 from qc_console.tui.screens.queue_keys import QUEUE_BINDINGS
 from qc_console.tui.screens.queue_rows import EMPTY_QUEUE, QueueRows
 from qc_console.tui.widgets.key_footer import KeyFooter
-from qc_console.tui.widgets.lead_table import SORTABLE, LeadTable
+from qc_console.tui.widgets.lead_columns import sort_cycle
+from qc_console.tui.widgets.lead_table import LeadTable
 from qc_console.tui.widgets.queue_header import VIEW_TABS, QueueHeader
 
 STAYS = frozenset({"create", "claim", "undo"})
@@ -292,7 +293,9 @@ class QueueScreen(QueueRows):
         self.app.push_screen(FilterDialog(self.filter), done)
 
     def action_sort(self) -> None:
-        self.sort = SORTABLE[(SORTABLE.index(self.sort) + 1) % len(SORTABLE)]
+        cycle = sort_cycle(self.table.owners)
+        at = cycle.index(self.sort) if self.sort in cycle else 0
+        self.sort = cycle[(at + 1) % len(cycle)]
         self._resort()
 
     def action_reverse_sort(self) -> None:

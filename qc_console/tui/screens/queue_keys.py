@@ -56,7 +56,7 @@ QUEUE_BINDINGS: list[BindingType] = [
     Binding("tab", "cycle_view(1)", "Next view", show=False, id="queue.next_view"),
     Binding("shift+tab", "cycle_view(-1)", "Previous view", show=False, id="queue.prev_view"),
     Binding(
-        "s",
+        "s,o",  # `o` as in the reports; a supervisor's `s` opens the supervisor console
         "sort",
         "Sort",
         tooltip="Sort by the next column (client-side, loaded rows only)",

@@ -23,6 +23,7 @@ from qc_console.tui import render
 from qc_console.tui.actions import LeadActionsScreen
 from qc_console.tui.filtering import matches
 from qc_console.tui.messages import ActionRefused, CountsLoaded, PageLoaded, RowsRefreshed
+from qc_console.tui.widgets.lead_columns import shows_owners
 from qc_console.tui.widgets.lead_table import LeadTable, RowContext, sort_key
 from qc_console.tui.widgets.queue_header import HeaderState, QueueHeader
 
@@ -149,6 +150,7 @@ class QueueRows(LeadActionsScreen):
                 self._loading_timer.stop()
             table.loading = False
             self._server_order = {v.id: i for i, v in enumerate(page.rows)}
+            table.owners = shows_owners(message.filter, page.rows)
             table.rebuild(self._sorted(list(page.rows)), focus_id=message.focus_id)
             if self._to_top or not self.loaded:
                 table.restore_cursor(message.focus_id, 0)
@@ -323,6 +325,9 @@ class QueueRows(LeadActionsScreen):
 
     def _after_rows_changed(self) -> None:
         table = self.table
+        if not table.owners and shows_owners(self.filter, table.leads):
+            table.owners = True  # a sales queue's first lead arrived: whose leads they are
+            table.rebuild()
         self.current = table.current
         empty = self.loaded and table.row_count == 0
         body = self.query_one("#empty", Static)

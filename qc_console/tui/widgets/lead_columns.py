@@ -7,7 +7,7 @@ layout holds from 80 to 200+ columns. Data is never markup: every cell is a `ric
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +15,8 @@ from rich.text import Text
 
 from qc_console.domain.priority import Clock
 from qc_console.domain.settings import Rules
-from qc_console.domain.values import LeadView
+from qc_console.domain.stages import SALES_OPEN
+from qc_console.domain.values import LeadView, QueueFilter
 from qc_console.tui import render
 from qc_console.tui.render import Palette
 
@@ -32,27 +33,35 @@ class Col:
     """Most width a flexible column takes (0: no cap)."""
     min_screen: int = 0
     """Shown only when the table is at least this wide."""
+    owned_min: int | None = None
+    """`min_screen` when the Owner column takes its room (None: the same)."""
+    owners_only: bool = False
+    """Only in a queue of several reps' leads (the Owner column)."""
 
 
 COLUMNS: tuple[Col, ...] = (
     Col("marker", " ", 1),
     Col("name", "Name", 14, flex=3, cap=40),
     Col("company", "Company", 12, flex=3, cap=36),
-    Col("source", "Source", 11, min_screen=118),
+    Col("owner", "Owner", 12, flex=1, cap=24, owners_only=True),
+    Col("source", "Source", 11, min_screen=118, owned_min=130),
     Col("stage", "Stage", 14),
-    Col("touches", "Touch", 5),
-    Col("last", "Last", 4),
+    Col("touches", "Touch", 5, owned_min=92),
+    Col("last", "Last", 4, owned_min=92),
     Col("due", "Due", 12),
-    Col("note", "Next action", 10, flex=2, min_screen=90),
-    Col("in_stage", "In stage", 8, min_screen=128),
-    Col("sla", "Speed", 9, min_screen=104),
+    Col("note", "Next action", 10, flex=2, min_screen=90, owned_min=104),
+    Col("in_stage", "In stage", 8, min_screen=128, owned_min=138),
+    Col("sla", "Speed", 9, min_screen=104, owned_min=118),
 )
-"""Every column, in order; narrow terminals drop the ones with a `min_screen`."""
+"""Every column, in order; narrow terminals drop the ones with a `min_screen`. With the
+Owner column (14 cells) the others drop sooner: the rep's next-action note first, then the
+touches below 92 columns (a supervisor moving leads needs whose they are first)."""
 
 SORTABLE: tuple[str, ...] = (
     "priority",
     "name",
     "company",
+    "owner",
     "source",
     "stage",
     "touches",
@@ -60,14 +69,35 @@ SORTABLE: tuple[str, ...] = (
     "due",
     "in_stage",
 )
-"""The sort cycle of `s` (priority is the queue's own order)."""
+"""The sort cycle of `s` (priority is the queue's own order); `owner` only with its column."""
 
 PADDING = 1
+ALL_OWNERS = ("*", "*handed_off")
+"""`QueueFilter.owner` values of every rep's leads (services.queue_sql ALL, HANDED_OFF)."""
 
 
-def layout(width: int) -> list[tuple[Col, int]]:
-    """The columns that fit `width` cells, with their widths."""
-    cols = [c for c in COLUMNS if width >= c.min_screen]
+def sort_cycle(owners: bool) -> tuple[str, ...]:
+    """The columns `s` steps through: `owner` only when the Owner column is shown."""
+    return SORTABLE if owners else tuple(k for k in SORTABLE if k != "owner")
+
+
+def shows_owners(f: QueueFilter, leads: Iterable[LeadView]) -> bool:
+    """The queue holds several reps' leads, so its rows need an Owner column: every rep's
+    (`*`, `*handed_off`: the heatmap's drill-downs) or a sales rep's (leads with sales, each
+    qualified by some QC rep). A rep's own queue (own + pool) or one rep's: no column."""
+    if f.owner in ALL_OWNERS:
+        return True
+    return any(v.stage in SALES_OPEN for v in leads)
+
+
+def layout(width: int, owners: bool = False) -> list[tuple[Col, int]]:
+    """The columns that fit `width` cells, with their widths (`owners`: with the Owner)."""
+    if owners:
+        cols = [
+            c for c in COLUMNS if width >= (c.min_screen if c.owned_min is None else c.owned_min)
+        ]
+    else:
+        cols = [c for c in COLUMNS if not c.owners_only and width >= c.min_screen]
     used = sum(c.width + 2 * PADDING for c in cols)
     spare = max(0, width - used)
     flex_total = sum(c.flex for c in cols) or 1
@@ -108,6 +138,8 @@ def cell(col: str, lead: LeadView, ctx: RowContext, width: int) -> Text:
             return render.plain(lead.name, style, width=width)
         case "company":
             return render.plain(lead.company, width=width)
+        case "owner":
+            return owner_text(lead, width, p)
         case "source":
             return render.plain(render.SOURCE_LABELS[lead.source], width=width)
         case "stage":
@@ -127,11 +159,27 @@ def cell(col: str, lead: LeadView, ctx: RowContext, width: int) -> Text:
     raise KeyError(col)
 
 
+def owner_text(lead: LeadView, width: int, p: Palette = render.DEFAULT_PALETTE) -> Text:
+    """Whose the lead is: the QC owner (the pool dim), and `→ sales rep` once it is with
+    sales. Cut from the QC owner first: on a hand-off the sales rep is the one to act."""
+    qc = render.plain(lead.owner) if lead.owner else Text("pool", style=p.muted, end="")
+    if lead.sales_owner is None or lead.stage not in SALES_OPEN:
+        qc.truncate(width, overflow="ellipsis")
+        return qc
+    to = render.plain(f"→ {lead.sales_owner}")
+    room = width - to.cell_len - 1
+    if room < 2:
+        return render.plain(to.plain, width=width)
+    qc.truncate(room, overflow="ellipsis")
+    return qc + Text(" ", end="") + to
+
+
 def sort_key(col: str, ctx: RowContext) -> Callable[[LeadView], object]:
     far = datetime.max
     keys: dict[str, Callable[[LeadView], object]] = {
         "name": lambda v: v.name.lower(),
         "company": lambda v: v.company.lower(),
+        "owner": lambda v: (v.owner is None, (v.owner or "").lower(), v.sales_owner or ""),
         "source": lambda v: v.source.value,
         "stage": lambda v: (v.stage.value, v.rating.value if v.rating else ""),
         "touches": lambda v: v.touch_count,

@@ -78,6 +78,8 @@ class LeadTable(DataTable[Text]):
         self.leads: list[LeadView] = []
         self.selected: frozenset[int] = frozenset()
         """Ids shown as selected (a ✓ before the name); set with `show_selected`."""
+        self.owners = False
+        """The rows carry an Owner column (several reps' leads); takes effect on `rebuild`."""
         self._cols: list[tuple[Col, int]] = []
         self._width = 0
         self._after_drawn: list[Callable[[], object]] = []
@@ -216,13 +218,13 @@ class LeadTable(DataTable[Text]):
     # --- geometry ------------------------------------------------------------------------
     def on_resize(self) -> None:
         width = self.size.width - 2  # room for the vertical scrollbar
-        if width > 0 and layout(width) != self._cols:
+        if width > 0 and layout(width, self.owners) != self._cols:
             self._width = width
             self.rebuild()
 
     def _ensure_columns(self) -> None:
         if not self._cols:
-            self._cols = layout(self._width or max(self.size.width - 2, 78))
+            self._cols = layout(self._width or max(self.size.width - 2, 78), self.owners)
             for col, w in self._cols:
                 self.add_column(Text(col.label, end=""), width=w, key=col.key)
 
