@@ -34,7 +34,9 @@ from qc_console.domain.stages import Rating, Stage
 from qc_console.domain.values import QueueFilter, QueueView
 
 ALL_OWNERS = "*"
-"""`owner=*`: every rep's leads (the services' `queue.ALL`)."""
+"""`owner=*`: every rep's leads (supervisors)."""
+HANDED_OFF_OWNER = "*handed_off"
+"""Every hand-off waiting for sales, whoever handed it off (supervisors' drill-downs)."""
 
 GRAMMAR = (
     __doc__.split("::", 1)[1].split("Terms combine", 1)[0].strip("\n")

@@ -19,6 +19,7 @@ from qc_console.db.database import db, is_postgres
 from qc_console.db.models import Lead
 from qc_console.domain.codes import Role
 from qc_console.domain.errors import NotAllowed
+from qc_console.domain.filters import ALL_OWNERS, HANDED_OFF_OWNER
 from qc_console.domain.priority import Clock, Priority
 from qc_console.domain.stages import OPEN, QC_OPEN, SALES_OPEN, Stage
 from qc_console.domain.values import QueueFilter, QueueView
@@ -26,9 +27,9 @@ from qc_console.services._rows import Names
 from qc_console.services._runner import resolve_actor
 from qc_console.services.open_leads import open_only
 
-ALL = "*"
+ALL = ALL_OWNERS
 """`QueueFilter.owner` value for every rep's leads (supervisors)."""
-HANDED_OFF = "*handed_off"
+HANDED_OFF = HANDED_OFF_OWNER
 """`QueueFilter.owner` value for every hand-off waiting for sales (supervisors' drill-downs)."""
 
 

@@ -6,12 +6,10 @@ this mirrors the WHERE clauses of `services.queue` (scope, view, filter) for one
 
 from __future__ import annotations
 
+from qc_console.domain.filters import ALL_OWNERS
 from qc_console.domain.priority import Clock
 from qc_console.domain.stages import QC_OPEN, Stage
 from qc_console.domain.values import LeadView, QueueFilter, QueueView
-
-ALL_OWNERS = "*"
-"""`QueueFilter.owner` for every rep's leads (supervisors), as in `services.queue.ALL`."""
 
 
 def in_scope(lead: LeadView, f: QueueFilter, actor: str) -> bool:

@@ -8,13 +8,12 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
+from qc_console.domain.filters import ALL_OWNERS, HANDED_OFF_OWNER
 from qc_console.domain.values import QueueFilter
 from qc_console.tui.screens.queue import QueueScreen
 
-ALL = "*"
-"""`QueueFilter.owner` for every rep's leads (services.queue.ALL)."""
-HANDED_OFF = "*handed_off"
-"""`QueueFilter.owner` for every waiting hand-off (services.queue.HANDED_OFF)."""
+ALL = ALL_OWNERS
+HANDED_OFF = HANDED_OFF_OWNER
 
 
 def lost_for(delta: timedelta) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from rich.text import Text
 
+from qc_console.domain.filters import ALL_OWNERS, HANDED_OFF_OWNER
 from qc_console.domain.priority import Clock
 from qc_console.domain.settings import Rules
 from qc_console.domain.stages import SALES_OPEN
@@ -72,8 +73,8 @@ SORTABLE: tuple[str, ...] = (
 """The sort cycle of `s` (priority is the queue's own order); `owner` only with its column."""
 
 PADDING = 1
-ALL_OWNERS = ("*", "*handed_off")
-"""`QueueFilter.owner` values of every rep's leads (services.queue_sql ALL, HANDED_OFF)."""
+MANY_OWNERS = (ALL_OWNERS, HANDED_OFF_OWNER)
+"""`QueueFilter.owner` values of several reps' leads."""
 
 
 def sort_cycle(owners: bool) -> tuple[str, ...]:
@@ -85,7 +86,7 @@ def shows_owners(f: QueueFilter, leads: Iterable[LeadView]) -> bool:
     """The queue holds several reps' leads, so its rows need an Owner column: every rep's
     (`*`, `*handed_off`: the heatmap's drill-downs) or a sales rep's (leads with sales, each
     qualified by some QC rep). A rep's own queue (own + pool) or one rep's: no column."""
-    if f.owner in ALL_OWNERS:
+    if f.owner in MANY_OWNERS:
         return True
     return any(v.stage in SALES_OPEN for v in leads)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from rich.text import Text
 from textual.widget import Widget
 
+from qc_console.domain.filters import ALL_OWNERS, HANDED_OFF_OWNER
 from qc_console.domain.values import QueueCounts, QueueFilter, QueueView
 from qc_console.tui import render
 from qc_console.tui.render import Palette
@@ -37,6 +38,10 @@ class HeaderState:
 def filter_summary(f: QueueFilter) -> Text:
     """The active filter in words (user text shown literally)."""
     parts: list[Text | str] = []
+    if f.owner == ALL_OWNERS:
+        parts.append("every rep and the pool")
+    elif f.owner == HANDED_OFF_OWNER:
+        parts.append("hand-offs waiting for sales")
     if f.text.strip():
         parts.append(
             render.join("text", Text("“") + render.plain(f.text.strip()) + Text("”"), sep=" ")
