@@ -71,7 +71,9 @@ class Env:
         elif rep_required and not self.rep:
             fail("no acting rep: pass --rep NAME or set QC_REP (see `qc-console rep list`)", code=2)
         try:
-            return open_backend(self.db_url, actor, rules=self.settings.rules())
+            return open_backend(
+                self.db_url, actor, rules=self.settings.rules(), on_upgrade=_say_upgrading
+            )
         except ValueError as exc:
             fail(str(exc), code=2)
         except Exception as exc:  # the database cannot be opened: say which and why
@@ -101,3 +103,10 @@ def friendly(func: F) -> F:
 
 
 pass_env = click.make_pass_decorator(Env)
+
+
+def _say_upgrading(migrations: list[str]) -> None:
+    click.echo(
+        f"upgrading the database schema ({', '.join(migrations)}); a big database takes a while",
+        err=True,
+    )
