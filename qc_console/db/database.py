@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -105,9 +108,6 @@ class Checkpointer:
     PERIOD_S = 0.5
 
     def __init__(self, path: str) -> None:
-        import sqlite3
-        import threading
-
         self.path = path
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA busy_timeout = 1000")
@@ -116,19 +116,15 @@ class Checkpointer:
         """Set after each checkpoint the thread made (tests wait on it)."""
         self._thread = threading.Thread(target=self._run, name="qc-wal-checkpoint", daemon=True)
         self._thread.start()
-        import atexit
-
         atexit.register(self.stop)  # the last checkpoint: leave no log behind
 
     def _run(self) -> None:
-        import sqlite3
-
         seen = None
         while not self._stopped.wait(self.PERIOD_S):
             try:
                 (version,) = self._conn.execute("PRAGMA data_version").fetchone()
                 if version != seen:  # another connection committed since the last look
-                    self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    self.checkpoint()
                     seen = version
                     self.ran.set()
             except sqlite3.Error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from qc_console.services._rows import utcnow
 from qc_console.services.queue import local_day_end
 from tests.tui.factory import Queue, build_queue
+from tests.tui.import_helpers import DATA
 
 
 @pytest.fixture
@@ -32,3 +34,11 @@ def queue(people: str) -> Queue:
     if local_day_end(now) - now < MIDNIGHT_MARGIN:
         pytest.skip("the local day ends in under 10 minutes: 'due today' would not hold")
     return build_queue(now)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    """A copy of the import test files (tests/data/import), free to be written next to."""
+    target = tmp_path / "files"
+    shutil.copytree(DATA, target)
+    return target

@@ -3,7 +3,6 @@ and what the imported leads carry (checked through the backend's export)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,17 +14,10 @@ from qc_console.services.facade import ServiceBackend
 from qc_console.tui.screens.import_choices import CampaignDialog
 from qc_console.tui.screens.import_file import ImportScreen
 from tests.tui.helpers import SIZE, make_app, screen_text
-from tests.tui.test_import_screen import DATA, leads, open_file, settle
+from tests.tui.import_helpers import leads, open_file, settle
 
 BADGES = "badge_scans_packexpo_2026.csv"
 """Badge scans: no source column (the format says trade_show), no campaign column."""
-
-
-@pytest.fixture
-def files(tmp_path: Path) -> Path:
-    target = tmp_path / "files"
-    shutil.copytree(DATA, target)
-    return target
 
 
 def by_email(backend: ServiceBackend) -> dict[str, dict[str, object]]:

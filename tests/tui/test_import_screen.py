@@ -3,60 +3,16 @@ a file with rejects, a refused Mailchimp export; the database checked through th
 
 from __future__ import annotations
 
-import io
-import json
-import shutil
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
-from textual.widgets import DirectoryTree, Input
 
 from qc_console.services.facade import ServiceBackend
 from qc_console.tui.screens.import_file import ImportScreen
 from qc_console.tui.screens.import_mapping import MappingDialog, MappingTable
 from qc_console.tui.screens.import_parts import ImportProgressed
 from tests.tui.helpers import SIZE, make_app, screen_text, table
-
-DATA = Path(__file__).resolve().parents[1] / "data" / "import"
-
-
-async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
-    """Let workers finish, except the folder tree's loader (it runs as long as the tree)."""
-    for _ in range(rounds):
-        busy = [w for w in pilot.app.workers if not isinstance(w.node, DirectoryTree)]
-        if busy:  # (an empty list would mean every worker)
-            await pilot.app.workers.wait_for_complete(busy)
-        await pilot.pause()
-
-
-@pytest.fixture
-def files(tmp_path: Path) -> Path:
-    target = tmp_path / "files"
-    shutil.copytree(DATA, target)
-    return target
-
-
-def leads(backend: ServiceBackend) -> list[dict[str, object]]:
-    """Every lead in the database, as the export writes it."""
-    out = io.StringIO()
-    backend.export_leads(out, "jsonl")
-    return [json.loads(line) for line in out.getvalue().splitlines()]
-
-
-def emails(backend: ServiceBackend) -> set[str]:
-    return {str(lead["email"]).lower() for lead in leads(backend)}
-
-
-async def open_file(pilot: Pilot[None], path: Path) -> None:
-    await pilot.press("I")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, ImportScreen)
-    field = pilot.app.screen.query_one("#import-path", Input)
-    field.value = str(path)
-    field.focus()
-    await pilot.press("enter")
-    await settle(pilot)
+from tests.tui.import_helpers import emails, leads, open_file, settle
 
 
 @pytest.mark.usefixtures("people")
