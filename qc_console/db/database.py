@@ -5,6 +5,8 @@ from __future__ import annotations
 import atexit
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +113,9 @@ class Checkpointer:
         self.path = path
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA busy_timeout = 1000")
+        self._lock = threading.Lock()
+        """One statement at a time on the connection: `checkpoint` may come from any thread
+        (the benchmarks call it between runs) while the daemon thread polls."""
         self._stopped = threading.Event()
         self.ran = threading.Event()
         """Set after each checkpoint the thread made (tests wait on it)."""
@@ -122,7 +127,8 @@ class Checkpointer:
         seen = None
         while not self._stopped.wait(self.PERIOD_S):
             try:
-                (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+                with self._lock:
+                    (version,) = self._conn.execute("PRAGMA data_version").fetchone()
                 if version != seen:  # another connection committed since the last look
                     self.checkpoint()
                     seen = version
@@ -132,7 +138,8 @@ class Checkpointer:
 
     def checkpoint(self) -> tuple[int, int, int]:
         """Checkpoint now: (busy, frames in the log, frames checkpointed)."""
-        row = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        with self._lock:
+            row = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         return int(row[0]), int(row[1]), int(row[2])
 
     def stop(self) -> None:
@@ -155,6 +162,30 @@ def held() -> Checkpointer | None:
 
 def is_postgres() -> bool:
     return isinstance(db.obj, peewee.PostgresqlDatabase)
+
+
+WIDE_CACHE_KB = 65_536
+"""The page cache of one big write (`wide_cache`): 64 MB instead of 16."""
+
+
+@contextmanager
+def wide_cache(wanted: bool = True) -> Iterator[None]:
+    """SQLite: a 64 MB page cache for the transaction inside, back to 16 MB after it.
+
+    A batch of 10,000 leads dirties ~14,000 pages (leads of a 1M-lead file sit one to a page,
+    and seven indexes change): more than 16 MB of cache holds, so SQLite wrote pages out in
+    the middle of the transaction and read them back: ~40 ms of a 10,000-lead purge
+    (bench/RESULTS.md, Bulk). The console's memory stays as it was between such batches: the
+    cache shrinks back when the batch is over. No-op on PostgreSQL or when not `wanted`.
+    """
+    if not wanted or not isinstance(db.obj, peewee.SqliteDatabase):
+        yield
+        return
+    db.execute_sql(f"PRAGMA cache_size = -{WIDE_CACHE_KB}")
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA cache_size = {SQLITE_PRAGMAS['cache_size']}")
 
 
 def reading() -> Any:

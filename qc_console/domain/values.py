@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -149,7 +150,8 @@ class ActionResult:
     """What an action did: the changed leads as they are now, the batch, and a summary."""
 
     action: str
-    leads: tuple[LeadView, ...]
+    leads: Sequence[LeadView]
+    """The changed leads as they stood at commit (a bulk action's build when first read)."""
     batch_id: int | None
     message: str
     skipped: tuple[Skipped, ...] = ()
@@ -170,7 +172,7 @@ class BulkPreview:
 class UndoResult:
     batch_id: int
     action: str
-    leads: tuple[LeadView, ...]
+    leads: Sequence[LeadView]
     message: str
 
 

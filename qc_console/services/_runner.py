@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from peewee import chunked
-
-from qc_console.db.database import db, is_postgres, reading
+from qc_console.db.database import db, is_postgres, reading, wide_cache
 from qc_console.db.models import Rep
 from qc_console.domain.codes import Role
 from qc_console.domain.errors import DomainError, LeadNotFound, NotAllowed, StaleLead
 from qc_console.domain.settings import DEFAULT_RULES, Rules
 from qc_console.domain.stages import Stage
-from qc_console.domain.values import ActionResult, BulkPreview, Skipped
+from qc_console.domain.values import ActionResult, BulkPreview, LeadView, Skipped
 from qc_console.services._apply import DATETIME_FIELDS, Planned, new_batch, write
-from qc_console.services._rows import CHUNK, Names, Row, label, to_view, utcnow
+from qc_console.services._rows import LeadViews, Names, Row, label, utcnow
 
 
 @dataclass
@@ -57,23 +56,39 @@ def authorize(kind: str, row: Row, ctx: Ctx) -> None:
     (reassigning someone else's lead).
     """
     actor = ctx.actor
-    role = Role(actor.role)
+    role = actor.role
     if role == Role.SUPERVISOR:
         return
-    who = f"{actor.name} ({role})"
-    lead = f"lead #{row['id']} ({label(row)})"
     if role == Role.REP:
         if kind == SALES:
-            raise NotAllowed(f"{who} cannot act for sales on {lead}: that is the sales rep's call")
+            raise NotAllowed(
+                f"{_who(actor)} cannot act for sales on {_lead(row)}: that is the sales rep's call"
+            )
         if row["owner_id"] not in (None, actor.id):
             owner = ctx.names.rep_name(row["owner_id"])
-            raise NotAllowed(f"{who} cannot change {lead}: it belongs to {owner}")
+            raise NotAllowed(f"{_who(actor)} cannot change {_lead(row)}: it belongs to {owner}")
         return
     if role == Role.SALES:
         if kind in (QC, MANAGE) and row["stage"] not in (Stage.LOST, Stage.DELAYED):
-            raise NotAllowed(f"{who} cannot change {lead}: qualifying is the QC reps' work")
+            raise NotAllowed(
+                f"{_who(actor)} cannot change {_lead(row)}: qualifying is the QC reps' work"
+            )
         if row["sales_owner_id"] != actor.id:
-            raise NotAllowed(f"{who} cannot change {lead}: it was not handed to {actor.name}")
+            raise NotAllowed(
+                f"{_who(actor)} cannot change {_lead(row)}: it was not handed to {actor.name}"
+            )
+
+
+def _who(actor: Rep) -> str:
+    return f"{actor.name} ({Role(actor.role)})"
+
+
+def _lead(row: Row) -> str:
+    return f"lead #{row['id']} ({label(row)})"
+
+
+WIDE_FROM = 1000
+"""Batches of this many leads or more run with a bigger page cache (`wide_cache`)."""
 
 
 def run(
@@ -102,7 +117,7 @@ def run(
     """
     ids = list(dict.fromkeys(ids))
     now = now or utcnow()
-    with db.atomic():
+    with wide_cache(len(ids) >= WIDE_FROM and not dry_run), db.atomic():
         names = Names()
         ctx = Ctx(actor=resolve_actor(names, actor), now=now, rules=rules, names=names)
         rows = fetch_rows(ids, lock=True)
@@ -126,7 +141,7 @@ def run(
         else:
             batch_id = new_batch(ctx.actor.id, action, now)
             write(planned, actor_id=ctx.actor.id, batch_id=batch_id, now=now)
-        views = tuple(to_view(p.row, names) for p in planned)
+        views = LeadViews([p.row for p in planned], names)
     return ActionResult(
         action=action,
         leads=views,
@@ -136,40 +151,39 @@ def run(
     )
 
 
-def _datetime(value: Any) -> datetime:
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _decimal(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-_CONVERT: dict[str, Any] = dict.fromkeys(DATETIME_FIELDS, _datetime) | {
-    "amount": _decimal,
+_SQLITE_TYPES: dict[str, Any] = dict.fromkeys(DATETIME_FIELDS, datetime.fromisoformat) | {
+    "amount": lambda v: Decimal(str(v)),
     "do_not_contact": bool,
 }
+"""SQLite's text and integers as the model's types (psycopg2 returns them typed already)."""
 
 
 def fetch_rows(ids: Iterable[int], *, lock: bool = False) -> dict[int, Row]:
     """`load_rows` on the driver's cursor: the same rows (column names, typed values), without
-    peewee converting 36 fields of every row (at 10,000 leads that took longer than the query).
-    PostgreSQL locks the rows FOR UPDATE, in id order, when `lock`."""
-    pg = is_postgres()
-    lock = lock and pg
-    wanted = sorted(set(ids)) if lock else list(dict.fromkeys(ids))
-    p = "%s" if pg else "?"
-    out: dict[int, Row] = {}
-    for chunk in chunked(wanted, CHUNK):
-        sql = f"SELECT * FROM lead WHERE id IN ({', '.join([p] * len(chunk))})"
-        cursor = db.execute_sql(sql + (" ORDER BY id FOR UPDATE" if lock else ""), chunk)
+    peewee converting 36 fields of every row (at 10,000 leads that took longer than the query),
+    in one statement (the ids as one parameter, as `_apply` updates them). PostgreSQL locks
+    the rows FOR UPDATE, in id order, when `lock`."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    if is_postgres():
+        tail = " ORDER BY id FOR UPDATE" if lock else ""
+        cursor = db.execute_sql(f"SELECT * FROM lead WHERE id = ANY(%s){tail}", (wanted,))
         columns = [d[0] for d in cursor.description]
-        typed = [(i, c, _CONVERT[c]) for i, c in enumerate(columns) if c in _CONVERT]
-        for raw in cursor.fetchall():
-            row = dict(zip(columns, raw, strict=True))
-            for i, c, convert in typed:
-                if raw[i] is not None:
-                    row[c] = convert(raw[i])
-            out[row["id"]] = row
+        return {row["id"]: row for row in (dict(zip(columns, r, strict=False)) for r in cursor)}
+    cursor = db.execute_sql(
+        "SELECT * FROM lead WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(wanted),)
+    )
+    columns = [d[0] for d in cursor.description]
+    typed = [(c, _SQLITE_TYPES[c]) for c in columns if c in _SQLITE_TYPES]
+    out: dict[int, Row] = {}
+    for raw in cursor.fetchall():
+        row = dict(zip(columns, raw, strict=False))
+        for c, convert in typed:
+            value = row[c]
+            if value is not None:
+                row[c] = convert(value)
+        out[row["id"]] = row
     return out
 
 
@@ -188,7 +202,7 @@ def preview(action: str, ids: Iterable[int], plan: Planner, **kwargs: object) ->
     )
 
 
-def summarise(action: str, views: tuple, skipped: list[Skipped], dry_run: bool) -> str:
+def summarise(action: str, views: Sequence[LeadView], skipped: list[Skipped], dry_run: bool) -> str:
     """One line for a toast or the terminal: what happened to which lead(s)."""
     verb = action.replace("_", " ")
     if len(views) == 1 and not skipped:

@@ -15,7 +15,7 @@ from qc_console.domain.errors import NotAllowed, NothingToUndo, UndoConflict
 from qc_console.domain.stages import Stage
 from qc_console.domain.values import UndoResult
 from qc_console.services._apply import Planned, from_json, new_batch, write
-from qc_console.services._rows import CHUNK, Names, load_rows, to_view, utcnow
+from qc_console.services._rows import CHUNK, LeadViews, Names, load_rows, utcnow
 from qc_console.services._runner import resolve_actor
 
 NOT_RESTORED = frozenset({"version", "updated_at", "updated_by_id"})
@@ -96,7 +96,7 @@ def undo_last(*, actor: str, now: datetime | None = None) -> UndoResult:
         undo_batch = new_batch(rep.id, "undo", now, undo_of=batch.id)
         write(planned, actor_id=rep.id, batch_id=undo_batch, now=now)
         Batch.update(undone_at=now).where(Batch.id == batch.id).execute()
-        views = tuple(to_view(p.row, names) for p in planned)
+        views = LeadViews([p.row for p in planned], names)
     what = batch.action.replace("_", " ")
     if len(views) == 1:
         lead = views[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual.message import Message
@@ -86,4 +87,4 @@ class DetailLoaded(Message, bubble=False):
 class LeadsChanged(Message, bubble=False):
     """Leads changed elsewhere (the detail screen acted): the queue patches its rows."""
 
-    leads: tuple[LeadView, ...]
+    leads: Sequence[LeadView]

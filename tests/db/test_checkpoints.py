@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qc_console.db.database import close_database, db, held, hold_open
+import pytest
+
+from qc_console.db.database import Checkpointer, close_database, db, held, hold_open
 from qc_console.domain.values import NewLead
 from qc_console.services import leads, reps
 from qc_console.services.facade import open_backend
@@ -50,3 +52,24 @@ def test_a_new_database_gets_its_own_checkpointer(tmp_path: Path) -> None:
             assert keeper is not None and keeper.path == str(tmp_path / name)
         finally:
             close_database()
+
+
+def test_a_checkpoint_asked_for_while_the_thread_polls_does_not_collide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The benchmarks checkpoint between runs from the main thread while the daemon thread
+    polls the same connection: unguarded, SQLite said "database table is locked"."""
+    monkeypatch.setattr(Checkpointer, "PERIOD_S", 0.0005)
+    open_backend(f"sqlite:///{tmp_path / 'qc.sqlite'}", "nobody")
+    try:
+        reps.add_rep("ann", "rep", now=NOW)
+        hold_open()
+        keeper = held()
+        assert keeper is not None
+        for i in range(40):
+            _writes(i, 1)
+            for _ in range(25):
+                busy, _frames, _done = keeper.checkpoint()
+                assert busy == 0
+    finally:
+        close_database()

@@ -367,3 +367,10 @@ def test_preview_bulk_lists_what_would_be_left_out_without_writing() -> None:
     assert preview.by_stage == {"raw": 1, "handed_off": 1}
     assert [s.lead_id for s in preview.skipped] == [handed]
     assert dump() == before
+
+
+def test_a_closed_lead_is_not_reassigned_and_the_reason_says_closed() -> None:
+    lead = make_lead("purged")
+    with pytest.raises(ActionRefused, match="is purged: a closed lead keeps the owner"):
+        d.reassign(lead, to="bob", actor="sue", now=NOW)
+    assert view(lead).owner == "ann"
