@@ -7,6 +7,7 @@ groups and appends one event per change with the before/after values undo needs.
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -156,7 +157,7 @@ def _update_each(columns: tuple[str, ...], by_values: dict[tuple[Any, ...], list
     ]
     rows.sort(key=lambda r: r[-1])
     cursor = db.cursor()
-    if _execute_values(cursor) is not None:  # psycopg2: pages of statements, not a trip each
+    if _psycopg2(cursor):  # pages of statements, not a round trip each
         from psycopg2.extras import execute_batch
 
         execute_batch(cursor, sql, rows, page_size=500)
@@ -176,34 +177,70 @@ def _update(values: dict[Any, Any], ids: list[int]) -> None:
     Lead.update(values).where(where).execute()
 
 
+EVENT_COLUMNS = "lead_event (lead_id, actor_id, at, kind, from_stage, to_stage, data, batch_id)"
+
+
 def insert_events(events: list[tuple[Any, ...]]) -> None:
-    """Append event rows with one prepared statement (peewee's insert_many spends ~90% in SQL
-    generation; see FACTS.md)."""
+    """Append event rows: one prepared statement run for every row on SQLite (peewee's
+    insert_many spends ~90% in SQL generation; see FACTS.md); on PostgreSQL one COPY for a big
+    batch, else pages of rows per INSERT."""
     if not events:
         return
+    cursor = db.cursor()
+    if _psycopg2(cursor):
+        if len(events) >= COPY_FROM and not _row_security(cursor):
+            cursor.copy_expert(f"COPY {EVENT_COLUMNS} FROM STDIN", _copy_text(events))
+            return
+        from psycopg2.extras import execute_values
+
+        sql = f"INSERT INTO {EVENT_COLUMNS} VALUES %s"
+        execute_values(cursor, sql, events, page_size=1000)  # many rows per statement
+        return
+    p = "%s" if is_postgres() else "?"
+    sql = f"INSERT INTO {EVENT_COLUMNS} VALUES ({', '.join([p] * 8)})"
     if not is_postgres():
         events = [_adapt_row(e) if isinstance(e[2], datetime) else e for e in events]
-    p = "%s" if is_postgres() else "?"
-    sql = (
-        "INSERT INTO lead_event (lead_id, actor_id, at, kind, from_stage, to_stage, data, batch_id)"
-        f" VALUES ({', '.join([p] * 8)})"
-    )
-    cursor = db.cursor()
-    values = _execute_values(cursor)
     for chunk in chunked(events, 5000):
-        if values is not None:  # psycopg2: many rows per statement, not a round trip per row
-            values(cursor, sql.split(" VALUES ")[0] + " VALUES %s", chunk, page_size=1000)
-        else:
-            cursor.executemany(sql, chunk)
+        cursor.executemany(sql, chunk)
 
 
-def _execute_values(cursor: Any) -> Any:
-    """psycopg2's `execute_values` when the cursor is psycopg2's, else None."""
-    if not is_postgres() or not type(cursor).__module__.startswith("psycopg2"):
-        return None
-    from psycopg2.extras import execute_values
+COPY_FROM = 200
+"""PostgreSQL: this many events or more go in with one COPY (fewer: one INSERT … VALUES)."""
 
-    return execute_values
+
+def _row_security(cursor: Any) -> bool:
+    """Whether row-level security applies to this login on `lead_event` (team mode's rep
+    logins): PostgreSQL refuses COPY FROM there."""
+    cursor.execute("SELECT row_security_active('lead_event')")
+    return bool(cursor.fetchone()[0])
+
+
+def _copy_text(rows: list[tuple[Any, ...]]) -> io.StringIO:
+    """Rows in COPY's text format: tab-separated, `\\N` for NULL, backslash escapes.
+
+    At 10,000 events a COPY took a fifth of the time of `execute_values` (which renders
+    every row into the statement's text on the client): bench/RESULTS.md, Bulk."""
+    lines = []
+    for row in rows:
+        fields = []
+        for v in row:
+            if v is None:
+                fields.append("\\N")
+                continue
+            text = v if v.__class__ is str else str(v)
+            if "\\" in text:
+                text = text.replace("\\", "\\\\")
+            if "\t" in text or "\n" in text or "\r" in text:
+                text = text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+            fields.append(text)
+        lines.append("\t".join(fields))
+    lines.append("")
+    return io.StringIO("\n".join(lines))
+
+
+def _psycopg2(cursor: Any) -> bool:
+    """Whether `cursor` is psycopg2's (COPY, `execute_batch`), not another driver's."""
+    return is_postgres() and type(cursor).__module__.startswith("psycopg2")
 
 
 def _adapt_row(values: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -174,30 +174,46 @@ def plan_reassign(targets: list[str | None], weights: Mapping[str, int] | None =
         state["i"] += 1
         return name
 
+    passed: dict[str | None, tuple[int | None, str | None]] = {}
+    """Targets that passed the checks (which depend on the actor and the rep, not the lead):
+    their id and name, looked up once for a batch of 10,000."""
+
     def plan(row: Row, ctx: Ctx) -> Planned:
-        stage = Stage(row["stage"])
+        stage = row["stage"]
         if stage == Stage.HANDED_OFF:
             return _plan_sales_reassign(row, ctx, pick())
-        if stage in (Stage.WON, Stage.LOST, Stage.PURGED):
-            why = f"is {stage}: a closed lead keeps the owner it closed with"
-            raise ActionRefused(row["id"], why, label(row))
-        if stage not in (Stage.RAW, Stage.QUALIFIED, Stage.INCUBATING):
-            raise ActionRefused(row["id"], f"a {row['stage']} lead is worked by sales", label(row))
+        if stage not in _QC_STAGES:
+            if stage in (Stage.WON, Stage.LOST, Stage.PURGED):
+                why = f"is {stage}: a closed lead keeps the owner it closed with"
+                raise ActionRefused(row["id"], why, label(row))
+            raise ActionRefused(row["id"], f"a {stage} lead is worked by sales", label(row))
         name = pick()
-        to = ctx.names.rep_by_name(name) if name else None
-        if to is not None and (to.role == Role.SALES or not to.active):
-            why = f"{to.name} cannot own qualifying work ({'inactive' if to.active else to.role})"
-            raise ActionRefused(row["id"], why, label(row))
-        if ctx.actor.role == Role.REP and to is not None and to.id != ctx.actor.id:
-            lead = f"lead #{row['id']} ({label(row)})"
-            raise NotAllowed(
-                f"{ctx.actor.name} (rep) cannot give {lead} to {to.name}: "
-                "a rep may only take leads or release them to the pool"
-            )
-        fields = {"owner_id": to.id if to else None}
-        return Planned(row, fields, "reassign", {"to": to.name if to else None})
+        if name not in passed:
+            passed[name] = _qc_target(name, row, ctx)
+        to_id, to_name = passed[name]
+        return Planned(row, {"owner_id": to_id}, "reassign", {"to": to_name})
 
     return plan
+
+
+_QC_STAGES = frozenset({Stage.RAW.value, Stage.QUALIFIED.value, Stage.INCUBATING.value})
+
+
+def _qc_target(name: str | None, row: Row, ctx: Ctx) -> tuple[int | None, str | None]:
+    """The QC rep (or the pool) a lead may go to: (id, name); raises naming `row` if not."""
+    to = ctx.names.rep_by_name(name) if name else None
+    if to is None:
+        return None, None
+    if to.role == Role.SALES or not to.active:
+        why = f"{to.name} cannot own qualifying work ({'inactive' if to.active else to.role})"
+        raise ActionRefused(row["id"], why, label(row))
+    if ctx.actor.role == Role.REP and to.id != ctx.actor.id:
+        lead = f"lead #{row['id']} ({label(row)})"
+        raise NotAllowed(
+            f"{ctx.actor.name} (rep) cannot give {lead} to {to.name}: "
+            "a rep may only take leads or release them to the pool"
+        )
+    return to.id, to.name
 
 
 def _plan_sales_reassign(row: Row, ctx: Ctx, name: str | None) -> Planned:

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qc_console.domain.when import utc_to_local
+from qc_console.services import _apply
 from tests.cli.conftest import QC
 
 
@@ -269,3 +270,14 @@ def test_any_filter_text_gives_a_clean_exit(center: QC, junk: str) -> None:
     assert result.exit_code in (0, 2)
     if result.exit_code == 2:
         assert result.stderr.count("\n") == 1
+
+
+def test_a_big_batch_by_a_rep_login_goes_in_despite_row_level_security(
+    center: QC, leads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Team mode: PostgreSQL refuses COPY under row-level security, so a rep's big batch
+    falls back to INSERTs (here "big" is made 1 lead)."""
+    monkeypatch.setattr(_apply, "COPY_FROM", 1)
+    result = center.ok("act", "qualify", "--rating", "high", "--ids", ids(*leads[:2]), rep="ann")
+    assert result.stdout.startswith("qualify: 2 lead(s) (batch ")
+    assert [center.lead(i).rating for i in leads[:2]] == ["high", "high"]

@@ -108,3 +108,21 @@ def test_a_refused_big_batch_gives_the_cache_back_too(monkeypatch: pytest.Monkey
         cache = db.execute_sql("PRAGMA cache_size").fetchone()[0]
         assert cache == SQLITE_PRAGMAS["cache_size"]
     assert {view(i).stage for i in ids} == {"raw", "handed_off"}
+
+
+def test_a_big_batch_keeps_every_character_of_its_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big batch's events go in another way (PostgreSQL: one COPY, whose text format escapes
+    tabs, newlines and backslashes); what comes back out is what went in."""
+    monkeypatch.setattr(_apply, "COPY_FROM", 2)
+    note = 'tab\there, line\nbreak, CR\r, back\\slash \\N, "quoted", [bold]x[/] «ü»'
+    ids = [make_lead("raw") for _ in range(3)]
+    since = last_event_id()
+    result = d.purge(ids, reason="other", note=note, actor="ann", now=NOW)
+    written = events(after=since)
+    assert [e.lead for e in written] == ids
+    assert {e.data["note"] for e in written} == {note}
+    assert {e.data["after"]["reason"] for e in written} == {note}
+    assert {(e.kind, e.from_stage, e.to_stage, e.batch) for e in written} == {
+        ("purge", "raw", "purged", result.batch_id)
+    }
+    assert [view(i).reason for i in ids] == [note] * 3
