@@ -218,3 +218,20 @@ async def test_a_big_batch_shows_progress_and_stays_responsive(
         assert not table(app).loading
         assert all(lead(i).stage == "purged" for i in chosen)
         assert not any(table(app).has_lead(i) for i in chosen)
+
+
+async def test_undoing_a_batch_brings_the_leads_back_in_queue_order(
+    queue: Queue, keymap_file: Path
+) -> None:
+    app = make_app(keymap_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "4")
+        order = table(app).ids()
+        assert len(order) > 2
+        await press(pilot, "*", "p", "2", "enter")  # purge them all: bad data
+        assert table(app).ids() == []
+        await press(pilot, "u")
+        await settle(pilot)
+        assert table(app).ids() == order  # as the queue lists them, not in undo's order
+        assert table(app).current_id in order

@@ -143,6 +143,10 @@ class QueueScreen(QueueRows):
             self.load(focus_id=leads[0].id if leads else None)
         elif message.action == "claim":
             self.apply_leads(leads, focus_id=leads[0].id if leads else None)
+        elif message.action == "undo" and len(leads) > 1:
+            # leads coming back go in at the cursor one by one: a batch's would land out of
+            # priority order, so the page is read again (in order) with the cursor on the first
+            self.load(focus_id=leads[0].id)
         elif message.action == "undo":
             self.apply_leads(leads, focus_id=leads[0].id if leads else None)
         elif self._acted is not None:  # the cursor already moved on: keep it on that lead
