@@ -159,3 +159,26 @@ def test_postgres_proves_the_index_predicate(seeded: str) -> None:
             plan = "\n".join(r[0] for r in db.execute_sql("EXPLAIN " + sql, params).fetchall())
             assert "Seq Scan on lead" not in plan, plan
             assert any(name in plan for name in ours), plan
+
+
+def test_postgres_counts_aging_from_the_indexes_alone(
+    seeded: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The aging report's counts per owner × bucket, and of overdue leads per owner, read no
+    lead rows on PostgreSQL (index only scans): a stray `id > 0` or `COUNT(id)` made the first
+    read 28,000 heap pages at 1M leads."""
+    if not is_postgres():
+        pytest.skip("PostgreSQL only")
+    db.execute_sql("VACUUM ANALYZE lead")
+    grouped = [
+        (sql, params)
+        for sql, params in _lead_queries(monkeypatch, lambda: aging.aging(now=NOW))
+        if "GROUP BY" in sql and "COUNT(*)" in sql
+    ]
+    assert len(grouped) == 2
+    with db.atomic():
+        db.execute_sql("SET LOCAL enable_seqscan = off")
+        db.execute_sql("SET LOCAL enable_bitmapscan = off")
+        for sql, params in grouped:
+            plan = "\n".join(r[0] for r in db.execute_sql("EXPLAIN " + sql, params).fetchall())
+            assert "Index Only Scan" in plan, plan

@@ -7,12 +7,14 @@ match. `_from_memory` replays the matching leads instead: the reference both mus
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import reduce
 from typing import Any
 
-from peewee import Case, fn
+from peewee import SQL, Case, fn
 
 from qc_console.db.database import reading
 from qc_console.db.models import AnalyticsRollup, Campaign, Lead, Rep
@@ -332,11 +334,13 @@ def session() -> Any:
 
 def lead_scope(scope: Scope) -> Any:
     """The scope's source / campaign / rep as a condition on the leads' current columns."""
-    cond = Lead.id > 0
+    conds = []
     if scope.source is not None:
-        cond &= Lead.source == scope.source
+        conds.append(Lead.source == scope.source)
     if scope.campaign_id is not None:
-        cond &= Lead.campaign == scope.campaign_id
+        conds.append(Lead.campaign == scope.campaign_id)
     if scope.rep_id is not None:
-        cond &= Lead.owner.is_null() if scope.rep_id == 0 else Lead.owner == scope.rep_id
-    return cond
+        conds.append(Lead.owner.is_null() if scope.rep_id == 0 else Lead.owner == scope.rep_id)
+    # No scope: a constant, not `id > 0`, which kept PostgreSQL from answering from an index
+    # alone (the aging report read 28,000 heap pages of a 1M-lead table for it).
+    return reduce(operator.and_, conds) if conds else SQL("1 = 1")
