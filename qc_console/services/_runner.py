@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from qc_console.domain.errors import DomainError, LeadNotFound, NotAllowed, Stal
 from qc_console.domain.settings import DEFAULT_RULES, Rules
 from qc_console.domain.stages import Stage
 from qc_console.domain.values import ActionResult, BulkPreview, LeadView, Skipped
-from qc_console.services._apply import DATETIME_FIELDS, Planned, new_batch, write
+from qc_console.services._apply import DATETIME_FIELDS, Planned, id_among, new_batch, write
 from qc_console.services._rows import LeadViews, Names, Row, label, utcnow
 
 
@@ -161,19 +160,18 @@ _SQLITE_TYPES: dict[str, Any] = dict.fromkeys(DATETIME_FIELDS, datetime.fromisof
 def fetch_rows(ids: Iterable[int], *, lock: bool = False) -> dict[int, Row]:
     """`load_rows` on the driver's cursor: the same rows (column names, typed values), without
     peewee converting 36 fields of every row (at 10,000 leads that took longer than the query),
-    in one statement (the ids as one parameter, as `_apply` updates them). PostgreSQL locks
-    the rows FOR UPDATE, in id order, when `lock`."""
+    in one statement (`_apply.id_among`). PostgreSQL locks the rows FOR UPDATE, in id order,
+    when `lock`."""
     wanted = sorted(set(ids))
     if not wanted:
         return {}
+    term, param = id_among(wanted)
     if is_postgres():
         tail = " ORDER BY id FOR UPDATE" if lock else ""
-        cursor = db.execute_sql(f"SELECT * FROM lead WHERE id = ANY(%s){tail}", (wanted,))
+        cursor = db.execute_sql(f"SELECT * FROM lead WHERE {term}{tail}", (param,))
         columns = [d[0] for d in cursor.description]
         return {row["id"]: row for row in (dict(zip(columns, r, strict=False)) for r in cursor)}
-    cursor = db.execute_sql(
-        "SELECT * FROM lead WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(wanted),)
-    )
+    cursor = db.execute_sql(f"SELECT * FROM lead WHERE {term}", (param,))
     columns = [d[0] for d in cursor.description]
     typed = [(c, _SQLITE_TYPES[c]) for c in columns if c in _SQLITE_TYPES]
     out: dict[int, Row] = {}
