@@ -349,13 +349,13 @@ def bench(url: str, count: int, runs: int) -> list[tuple[str, str]]:
     return out
 
 
-def postgres_url(leads: int) -> tuple[str, Any]:
-    """A throwaway server seeded with `leads` demo leads."""
+def postgres_url(leads: int, settings: tuple[str, ...] = ()) -> tuple[str, Any]:
+    """A throwaway server (with extra `settings`) seeded with `leads` demo leads."""
 
     from qc_console.services import seed as seeding
     from tests.pg import start_server
 
-    server = start_server()
+    server = start_server(settings)
     url = server.url(server.create_database())
     open_database(url)
     try:
@@ -380,12 +380,19 @@ def main() -> None:
     ap.add_argument(
         "--no-vacuum", action="store_true", help="PostgreSQL: no VACUUM between the runs"
     )
+    ap.add_argument(
+        "--pg-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a server setting for the throwaway PostgreSQL (e.g. shared_buffers=2GB)",
+    )
     args = ap.parse_args()
     global VACUUM
     VACUUM = not args.no_vacuum
     results = [] if args.pg_only else bench(args.db, args.count, args.runs)
     if args.pg or args.pg_only:
-        url, server = postgres_url(args.pg_leads)
+        url, server = postgres_url(args.pg_leads, tuple(args.pg_setting))
         try:
             results += bench(url, args.count, args.runs)
         finally:

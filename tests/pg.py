@@ -193,8 +193,9 @@ def _run(cmd: list[str], tmp: Path, what: str, **kwargs: Any) -> None:
         raise ServerUnavailable(f"{what} failed: {done.stderr.strip() or done.stdout}\n{tail}")
 
 
-def start_server() -> Server:
-    """Start a throwaway server; raises `ServerUnavailable` with the reason."""
+def start_server(settings: tuple[str, ...] = ()) -> Server:
+    """Start a throwaway server; raises `ServerUnavailable` with the reason. `settings` are
+    extra `NAME=VALUE` server settings (the benchmarks' `--pg-setting`)."""
     bins = bindir()
     if bins is None:
         raise ServerUnavailable(
@@ -225,6 +226,7 @@ def start_server() -> Server:
         for _attempt in range(3):  # a free port can be taken before the server binds it
             port = _free_port()
             opts = f"-h 127.0.0.1 -p {port} -k {tmp} -F -c max_connections=200"
+            opts += "".join(f" -c {setting}" for setting in settings)
             try:
                 _run(
                     [*prefix, pg_ctl, "-D", str(data), "-l", str(tmp / "server.log")]
