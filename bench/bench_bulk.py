@@ -2,6 +2,7 @@
 
     python bench/bench_bulk.py [--db URL] [--count 10000] [--runs 5]
                                [--pg | --pg-only] [--pg-leads 200000] [--no-vacuum]
+                               [--pg-setting NAME=VALUE ...]
 
 Bulk: 10,000 open QC leads purged, then reassigned, by a supervisor through the service
 (`dispositions.purge` / `reassign`: load, role checks, plan, one batch, UPDATEs, events), each
