@@ -15,8 +15,8 @@ from qc_console.domain.errors import NotAllowed, NothingToUndo, UndoConflict
 from qc_console.domain.stages import Stage
 from qc_console.domain.values import UndoResult
 from qc_console.services._apply import Planned, from_json, new_batch, write
-from qc_console.services._rows import CHUNK, LeadViews, Names, load_rows, utcnow
-from qc_console.services._runner import resolve_actor
+from qc_console.services._rows import CHUNK, LeadViews, Names, utcnow
+from qc_console.services._runner import fetch_rows, resolve_actor
 
 NOT_RESTORED = frozenset({"version", "updated_at", "updated_by_id"})
 """Versions only grow (stale checks rely on it); the undo itself is the latest update."""
@@ -56,7 +56,7 @@ def undo_last(*, actor: str, now: datetime | None = None) -> UndoResult:
             .tuples()
         ):
             by_lead[lead_id].append(json.loads(data))
-        rows = load_rows(by_lead, lock=True)
+        rows = fetch_rows(by_lead, lock=True)  # typed as load_rows, without peewee per field
         seen = sum(len(events) for events in by_lead.values())
         if seen < batch.size or len(rows) < len(by_lead):
             # Team mode hides leads that left the actor's reach: undoing part of a batch
