@@ -98,6 +98,11 @@ def label(row: Row) -> str:
     return name or row["email"] or row["company"]
 
 
+def lead_ref(row: Row) -> str:
+    """`lead #12 (Ann Lee)`: how a refusal names the lead."""
+    return f"lead #{row['id']} ({label(row)})"
+
+
 _SOURCES = {s.value: s for s in Source}
 _STAGES = {s.value: s for s in Stage}
 _RATINGS = {r.value: r for r in Rating}

@@ -17,7 +17,7 @@ from qc_console.domain.settings import DEFAULT_RULES, Rules
 from qc_console.domain.stages import Stage
 from qc_console.domain.values import ActionResult, BulkPreview, LeadView, Skipped
 from qc_console.services._apply import DATETIME_FIELDS, Planned, id_among, new_batch, write
-from qc_console.services._rows import LeadViews, Names, Row, label, utcnow
+from qc_console.services._rows import LeadViews, Names, Row, label, lead_ref, utcnow
 
 
 @dataclass
@@ -60,30 +60,25 @@ def authorize(kind: str, row: Row, ctx: Ctx) -> None:
         return
     if role == Role.REP:
         if kind == SALES:
-            raise NotAllowed(
-                f"{_who(actor)} cannot act for sales on {_lead(row)}: that is the sales rep's call"
-            )
+            why = "that is the sales rep's call"
+            raise NotAllowed(f"{_who(actor)} cannot act for sales on {lead_ref(row)}: {why}")
         if row["owner_id"] not in (None, actor.id):
             owner = ctx.names.rep_name(row["owner_id"])
-            raise NotAllowed(f"{_who(actor)} cannot change {_lead(row)}: it belongs to {owner}")
+            raise NotAllowed(f"{_who(actor)} cannot change {lead_ref(row)}: it belongs to {owner}")
         return
     if role == Role.SALES:
         if kind in (QC, MANAGE) and row["stage"] not in (Stage.LOST, Stage.DELAYED):
             raise NotAllowed(
-                f"{_who(actor)} cannot change {_lead(row)}: qualifying is the QC reps' work"
+                f"{_who(actor)} cannot change {lead_ref(row)}: qualifying is the QC reps' work"
             )
         if row["sales_owner_id"] != actor.id:
             raise NotAllowed(
-                f"{_who(actor)} cannot change {_lead(row)}: it was not handed to {actor.name}"
+                f"{_who(actor)} cannot change {lead_ref(row)}: it was not handed to {actor.name}"
             )
 
 
 def _who(actor: Rep) -> str:
     return f"{actor.name} ({Role(actor.role)})"
-
-
-def _lead(row: Row) -> str:
-    return f"lead #{row['id']} ({label(row)})"
 
 
 WIDE_FROM = 1000

@@ -17,7 +17,7 @@ from qc_console.domain.settings import DEFAULT_RULES, Rules
 from qc_console.domain.stages import MOVES, Rating, Stage, check_move
 from qc_console.domain.values import ActionResult, BulkPreview
 from qc_console.services._apply import Planned
-from qc_console.services._rows import Row, label, utcnow
+from qc_console.services._rows import Row, label, lead_ref, utcnow
 from qc_console.services._runner import MANAGE, QC, TOUCH, Ctx, Planner, preview, run
 from qc_console.services.open_leads import open_only
 
@@ -208,9 +208,8 @@ def _qc_target(name: str | None, row: Row, ctx: Ctx) -> tuple[int | None, str | 
         why = f"{to.name} cannot own qualifying work ({'inactive' if to.active else to.role})"
         raise ActionRefused(row["id"], why, label(row))
     if ctx.actor.role == Role.REP and to.id != ctx.actor.id:
-        lead = f"lead #{row['id']} ({label(row)})"
         raise NotAllowed(
-            f"{ctx.actor.name} (rep) cannot give {lead} to {to.name}: "
+            f"{ctx.actor.name} (rep) cannot give {lead_ref(row)} to {to.name}: "
             "a rep may only take leads or release them to the pool"
         )
     return to.id, to.name
