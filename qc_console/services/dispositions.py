@@ -219,8 +219,8 @@ def _plan_sales_reassign(row: Row, ctx: Ctx, name: str | None) -> Planned:
     """A waiting hand-off re-routed to another sales rep: the hand-off starts again."""
     if ctx.actor.role != Role.SUPERVISOR:
         raise NotAllowed(
-            f"{ctx.actor.name} ({ctx.actor.role}) cannot re-route lead #{row['id']} "
-            f"({label(row)}): only a supervisor reassigns a hand-off"
+            f"{ctx.actor.name} ({ctx.actor.role}) cannot re-route {lead_ref(row)}: "
+            "only a supervisor reassigns a hand-off"
         )
     to = ctx.names.rep_by_name(name) if name else None
     if to is None or to.role != Role.SALES or not to.active:
