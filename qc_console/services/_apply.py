@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -84,15 +85,14 @@ def write(planned: list[Planned], *, actor_id: int | None, batch_id: int, now: d
     """Apply every planned change and append its event. Runs inside the caller's transaction.
 
     Per lead: the derived columns, the before values (the after values are the same JSON for
-    every lead that takes the same values: encoded once) and the event row; then one UPDATE
-    per distinct set of new values."""
+    every lead that takes the same values: encoded once) and the event's data; then one UPDATE
+    per distinct set of new values, then the events (`Events`: encoded as they are written)."""
     if not planned:
         return
     groups: dict[tuple[str, ...], dict[tuple[Any, ...], list[int]]] = {}
     afters: dict[tuple[tuple[str, ...], tuple[Any, ...]], orjson.Fragment] = {}
     ordered: dict[tuple[str, ...], tuple[str, ...]] = {}
-    events: list[tuple[Any, ...]] = []
-    at = now if is_postgres() else str(now)  # as `_adapt_row` would make it, once
+    events: list[tuple[int, str, str, str, dict[str, Any]]] = []
     dumps, options, default, fragment = _DUMPS, _JSON_OPTIONS, to_json, orjson.Fragment
     for p in planned:
         row, new = p.row, dict(p.fields)
@@ -121,9 +121,7 @@ def write(planned: list[Planned], *, actor_id: int | None, batch_id: int, now: d
         version = row["version"]
         before["version"] = version
         data = {**p.data, "after": after, "before": before, "version": version + 1}
-        text = dumps(data, default=default, option=options).decode()
-        to = new.get("stage", stage)
-        events.append((lead_id, actor_id, at, p.kind, stage, to, text, batch_id))
+        events.append((lead_id, p.kind, stage, new.get("stage", stage), data))
         groups.setdefault(columns, {}).setdefault(values, []).append(lead_id)
         row.update(new)  # callers return views of the rows as they now stand
         row["version"] = version + 1
@@ -135,8 +133,41 @@ def write(planned: list[Planned], *, actor_id: int | None, batch_id: int, now: d
             update = {_column(k): v for k, v in zip(columns, values, strict=True)}
             update["version"] = Lead.version + 1
             _update(update, ids)
-    insert_events(events)
+    at = now if is_postgres() else str(now)  # as `_adapt_row` would make it, once
+    insert_events(Events(events, actor_id=actor_id, at=at, batch_id=batch_id))
     Batch.update(size=Batch.size + len(planned)).where(Batch.id == batch_id).execute()
+
+
+class Events(Sequence[tuple[Any, ...]]):
+    """A batch's event rows, each encoded when it is read: PostgreSQL's COPY reads them as it
+    sends them, so the client encodes the next rows while the server stores the last ones
+    (bench/RESULTS.md, Bulk). `pending` holds (lead id, kind, from stage, to stage, data)."""
+
+    def __init__(
+        self,
+        pending: list[tuple[int, str, str, str, dict[str, Any]]],
+        *,
+        actor_id: int | None,
+        at: Any,
+        batch_id: int,
+    ) -> None:
+        self.pending, self.actor_id, self.at, self.batch_id = pending, actor_id, at, batch_id
+
+    def __len__(self) -> int:
+        return len(self.pending)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self._row(p) for p in self.pending[index]]
+        return self._row(self.pending[index])
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return map(self._row, self.pending)
+
+    def _row(self, pending: tuple[int, str, str, str, dict[str, Any]]) -> tuple[Any, ...]:
+        lead_id, kind, from_stage, to_stage, data = pending
+        text = _DUMPS(data, default=to_json, option=_JSON_OPTIONS).decode()
+        return (lead_id, self.actor_id, self.at, kind, from_stage, to_stage, text, self.batch_id)
 
 
 SET_UPDATES = 8
@@ -184,7 +215,7 @@ def id_among(ids: list[int]) -> tuple[str, Any]:
 EVENT_COLUMNS = "lead_event (lead_id, actor_id, at, kind, from_stage, to_stage, data, batch_id)"
 
 
-def insert_events(events: list[tuple[Any, ...]]) -> None:
+def insert_events(events: Sequence[tuple[Any, ...]]) -> None:
     """Append event rows: one prepared statement run for every row on SQLite (peewee's
     insert_many spends ~90% in SQL generation; see FACTS.md); on PostgreSQL one COPY for a big
     batch, else pages of rows per INSERT."""
@@ -219,14 +250,18 @@ def _row_security(cursor: Any) -> bool:
     return bool(cursor.fetchone()[0])
 
 
-def _copy_text(events: list[tuple[Any, ...]]) -> io.StringIO:
-    """Event rows in COPY's text format: tab-separated, `\\N` for NULL, backslash escapes.
+def _copy_text(events: Iterable[tuple[Any, ...]]) -> Stream:
+    """Event rows in COPY's text format: tab-separated, `\\N` for NULL, backslash escapes,
+    made as COPY reads them (`Stream`).
 
     10,000 events: ~170 ms by COPY, ~270 ms by `execute_values`, which renders every row
     into the statement's text on the client (bench/RESULTS.md, Bulk). The time, kind and
     stages repeat across a batch: each is formatted once."""
+    return Stream(_copy_lines(events))
+
+
+def _copy_lines(events: Iterable[tuple[Any, ...]]) -> Iterator[str]:
     once: dict[Any, str] = {}
-    lines = []
     for lead_id, actor_id, at, kind, from_stage, to_stage, data, batch_id in events:
         head = once.get((at, kind, from_stage, to_stage))
         if head is None:
@@ -235,9 +270,33 @@ def _copy_text(events: list[tuple[Any, ...]]) -> io.StringIO:
             )
         actor = "\\N" if actor_id is None else actor_id
         batch = "\\N" if batch_id is None else batch_id
-        lines.append(f"{lead_id}\t{actor}\t{head}\t{_copy_field(data)}\t{batch}")
-    lines.append("")
-    return io.StringIO("\n".join(lines))
+        yield f"{lead_id}\t{actor}\t{head}\t{_copy_field(data)}\t{batch}\n"
+
+
+class Stream(io.TextIOBase):
+    """A read-only text file over an iterator of lines, made only as they are read: psycopg2's
+    `copy_expert` reads 8 KB at a time and sends each piece while the server stores the ones
+    before, so making the rows overlaps storing them."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines, self._left = lines, ""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> str:
+        parts, n = [self._left], len(self._left)
+        for line in self._lines:
+            parts.append(line)
+            n += len(line)
+            if size is not None and 0 <= size <= n:
+                break
+        text = "".join(parts)
+        if size is None or size < 0 or len(text) <= size:
+            self._left = ""
+            return text
+        self._left = text[size:]
+        return text[:size]
 
 
 def _copy_field(value: Any) -> str:

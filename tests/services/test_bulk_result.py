@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qc_console.db.database import SQLITE_PRAGMAS, WIDE_CACHE_KB, db, is_postgres
 from qc_console.services import _apply, _runner, sales
@@ -126,3 +128,23 @@ def test_a_big_batch_keeps_every_character_of_its_events(monkeypatch: pytest.Mon
         ("purge", "raw", "purged", result.batch_id)
     }
     assert [view(i).reason for i in ids] == [note] * 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.text(max_size=40).map(lambda t: t + "\n"), max_size=30),
+    sizes=st.lists(st.integers(min_value=1, max_value=64), min_size=1, max_size=8),
+)
+def test_the_copy_stream_hands_over_every_character_once_in_order(
+    lines: list[str], sizes: list[int]
+) -> None:
+    """COPY reads the events' text a piece at a time while it is still being made: whatever
+    the sizes asked for, the pieces put together are the text, and then it says end of file."""
+    stream = _apply.Stream(iter(lines))
+    pieces, turn = [], 0
+    while piece := stream.read(sizes[turn % len(sizes)]):
+        assert len(piece) <= sizes[turn % len(sizes)]
+        pieces.append(piece)
+        turn += 1
+    assert "".join(pieces) == "".join(lines)
+    assert stream.read(8) == "" and stream.read() == ""
