@@ -133,7 +133,10 @@ class Batch(BaseModel):
 
 
 class LeadEvent(BaseModel):
-    """Append-only audit trail: nothing updates or deletes a row."""
+    """Append-only audit trail: nothing updates or deletes a row.
+
+    On PostgreSQL `actor` and `batch` carry no foreign-key constraint (migration 0012: a
+    trigger per event each; `doctor` checks them instead); `lead` keeps its own."""
 
     lead = pw.ForeignKeyField(Lead, backref="events", on_delete="CASCADE", index=False)
     actor = pw.ForeignKeyField(Rep, null=True, backref="+", index=False)  # 0011: unused

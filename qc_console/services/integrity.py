@@ -123,6 +123,13 @@ def check_integrity() -> IntegrityReport:
                 .join(Batch, JOIN.LEFT_OUTER)
                 .where(LeadEvent.batch.is_null(False) & Batch.id.is_null()),
             ),
+            _finding(  # PostgreSQL keeps no foreign key on either (migration 0012)
+                "events by an unknown rep",
+                "event.actor_id points at no rep",
+                LeadEvent.select(LeadEvent.lead_id)
+                .join(Rep, JOIN.LEFT_OUTER, on=(LeadEvent.actor == Rep.id))
+                .where(LeadEvent.actor.is_null(False) & Rep.id.is_null()),
+            ),
         ]
         if not is_postgres():
             fk = db.execute_sql("PRAGMA foreign_key_check").fetchall()

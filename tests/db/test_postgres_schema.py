@@ -120,3 +120,28 @@ def test_timestamps_keep_microseconds(pg_db: str) -> None:
     assert reps.list_reps()[0].name == "ann"
     (at,) = db.execute_sql("SELECT created_at FROM rep").fetchone()
     assert at == datetime(2026, 3, 4, 15, 0, 0, 123456)
+
+
+def foreign_keys(table: str) -> dict[str, str]:
+    rows = db.execute_sql(
+        "SELECT a.attname, pg_get_constraintdef(c.oid) FROM pg_constraint c"
+        " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+        " WHERE c.contype = 'f' AND c.conrelid = %s::regclass",
+        (table,),
+    ).fetchall()
+    return dict(rows)
+
+
+def test_events_keep_the_key_to_their_lead_but_not_to_their_actor_or_batch(pg_db: str) -> None:
+    """Migration 0012: a trigger per event and key cost a tenth of a bulk action; reps and
+    batches are never deleted, and `doctor` names an event that points at neither."""
+    migrate(target="0011_drop_event_actor_index")
+    assert set(foreign_keys("lead_event")) == {"lead_id", "actor_id", "batch_id"}
+
+    migrate()
+
+    events = foreign_keys("lead_event")
+    assert set(events) == {"lead_id"} and "ON DELETE CASCADE" in events["lead_id"]
+    lead_keys = {"campaign_id", "owner_id", "sales_owner_id", "updated_by_id"}
+    assert set(foreign_keys("lead")) == lead_keys
+    assert set(foreign_keys("batch")) == {"actor_id"}

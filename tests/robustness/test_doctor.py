@@ -59,6 +59,11 @@ CORRUPTIONS = [
         "DELETE FROM batch WHERE id = (SELECT MAX(batch_id) FROM lead_event WHERE lead_id = {id})",
         "events in a missing batch",
     ),  # fmt: skip
+    (
+        "parked",
+        "UPDATE lead_event SET actor_id = 9999 WHERE lead_id = {id}",
+        "events by an unknown",
+    ),
 ]
 
 
