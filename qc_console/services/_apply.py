@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from peewee import SQL, chunked
+from peewee import SQL, NodeList, chunked
 
 from qc_console.db.database import db, is_postgres
 from qc_console.db.models import Batch, Lead, Touch
@@ -176,24 +177,39 @@ restores each lead's own old values), one statement run for every lead."""
 
 
 def _update_each(columns: tuple[str, ...], by_values: dict[tuple[Any, ...], list[int]]) -> None:
-    """Each lead its own values: one UPDATE rendered once, run for every lead in id order."""
+    """Each lead its own values (undo puts back every lead's own): one UPDATE joined to the
+    values sent as one JSON array of {"id": …, column: value} (PostgreSQL reads it with
+    `json_populate_recordset` as `lead` rows, so each value takes its column's type; SQLite
+    with `json_each`). Half the time of one UPDATE per lead (bench/RESULTS.md, Bulk). SQLite
+    before 3.33 has no UPDATE … FROM: there, the one-row UPDATE runs for every lead."""
     fields = [_column(k) for k in columns]
-    p = "%s" if is_postgres() else "?"
-    sets = ", ".join(f'"{f.column_name}" = {p}' for f in fields)
-    sql = f'UPDATE "lead" SET {sets}, "version" = "version" + 1 WHERE "id" = {p}'
+    names = [f.column_name for f in fields]
     rows = [
-        (*(f.db_value(v) for f, v in zip(fields, values, strict=True)), lead_id)
+        (lead_id, *(f.db_value(v) for f, v in zip(fields, values, strict=True)))
         for values, ids in by_values.items()
         for lead_id in ids
     ]
-    rows.sort(key=lambda r: r[-1])
-    cursor = db.cursor()
-    if _psycopg2(cursor):  # pages of statements, not a round trip each
-        from psycopg2.extras import execute_batch
-
-        execute_batch(cursor, sql, rows, page_size=500)
+    rows.sort(key=lambda r: r[0])  # id order: neighbouring leads share pages
+    if not is_postgres() and sqlite3.sqlite_version_info < (3, 33):
+        sets = ", ".join(f'"{name}" = ?' for name in names)
+        sql = f'UPDATE "lead" SET {sets}, "version" = "version" + 1 WHERE "id" = ?'
+        db.cursor().executemany(sql, [(*r[1:], r[0]) for r in rows])
+        return
+    keys = ("id", *names)
+    payload = _DUMPS(
+        [dict(zip(keys, r, strict=True)) for r in rows], default=to_json, option=_JSON_OPTIONS
+    ).decode()
+    if is_postgres():
+        sets = ", ".join(f'"{name}" = v."{name}"' for name in names)
+        source, match = 'json_populate_recordset(NULL::"lead", %s) AS v', 'v."id"'
     else:
-        cursor.executemany(sql, rows)
+        sets = ", ".join(f"\"{name}\" = json_extract(v.value, '$.{name}')" for name in names)
+        source, match = "json_each(?) AS v", "json_extract(v.value, '$.id')"
+    db.execute_sql(
+        f'UPDATE "lead" SET {sets}, "version" = "lead"."version" + 1'
+        f' FROM {source} WHERE "lead"."id" = {match}',
+        (payload,),
+    )
 
 
 def _update(values: dict[Any, Any], ids: list[int]) -> None:
@@ -210,6 +226,13 @@ def id_among(ids: list[int]) -> tuple[str, Any]:
     if is_postgres():
         return '"id" = ANY(%s)', ids
     return '"id" IN (SELECT value FROM json_each(?))', json.dumps(ids)
+
+
+def among(column: Any, ids: list[int]) -> NodeList:
+    """`column` among `ids` as a peewee expression with one parameter (as `id_among`)."""
+    if is_postgres():
+        return NodeList((column, SQL("= ANY(%s)", [ids])))
+    return NodeList((column, SQL("IN (SELECT value FROM json_each(?))", [json.dumps(ids)])))
 
 
 EVENT_COLUMNS = "lead_event (lead_id, actor_id, at, kind, from_stage, to_stage, data, batch_id)"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+import orjson
 from peewee import JOIN, chunked, fn
 
 from qc_console.db.database import db, is_postgres
@@ -14,7 +14,7 @@ from qc_console.db.models import Batch, LeadEvent, Touch
 from qc_console.domain.errors import NotAllowed, NothingToUndo, UndoConflict
 from qc_console.domain.stages import Stage
 from qc_console.domain.values import UndoResult
-from qc_console.services._apply import Planned, from_json, new_batch, write
+from qc_console.services._apply import Planned, among, from_json, new_batch, write
 from qc_console.services._rows import CHUNK, LeadViews, Names, utcnow
 from qc_console.services._runner import fetch_rows, resolve_actor
 
@@ -55,7 +55,7 @@ def undo_last(*, actor: str, now: datetime | None = None) -> UndoResult:
             .order_by(LeadEvent.id)
             .tuples()
         ):
-            by_lead[lead_id].append(json.loads(data))
+            by_lead[lead_id].append(orjson.loads(data))
         rows = fetch_rows(by_lead, lock=True)  # typed as load_rows, without peewee per field
         seen = sum(len(events) for events in by_lead.values())
         if seen < batch.size or len(rows) < len(by_lead):
@@ -108,19 +108,17 @@ def undo_last(*, actor: str, now: datetime | None = None) -> UndoResult:
 
 def _changed_since(batch_id: int, lead_ids: list[int]) -> list[int]:
     """Leads with events after the batch other than undone batches and undos themselves
-    (so undo can walk back through several batches of the same leads)."""
+    (so undo can walk back through several batches of the same leads). The ids go as one
+    parameter (`_apply.among`): an IN list of 10,000 took peewee longer to build than to run."""
     last = LeadEvent.select(fn.MAX(LeadEvent.id)).where(LeadEvent.batch == batch_id).scalar()
-    out: set[int] = set()
-    for chunk in chunked(lead_ids, CHUNK):
-        query = (
-            LeadEvent.select(LeadEvent.lead_id)
-            .join(Batch, JOIN.LEFT_OUTER)
-            .where(
-                LeadEvent.lead_id.in_(chunk)
-                & (LeadEvent.id > last)
-                & (Batch.id.is_null() | (Batch.undone_at.is_null() & Batch.undo_of.is_null()))
-            )
-            .distinct()
+    query = (
+        LeadEvent.select(LeadEvent.lead_id)
+        .join(Batch, JOIN.LEFT_OUTER)
+        .where(
+            among(LeadEvent.lead_id, sorted(lead_ids))
+            & (LeadEvent.id > last)
+            & (Batch.id.is_null() | (Batch.undone_at.is_null() & Batch.undo_of.is_null()))
         )
-        out.update(i for (i,) in query.tuples())
-    return sorted(out)
+        .distinct()
+    )
+    return sorted(i for (i,) in query.tuples())

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from types import SimpleNamespace
+
 import pytest
 
+from qc_console.db.database import db, is_postgres
 from qc_console.db.models import Batch, Touch
 from qc_console.domain.errors import NothingToUndo, UndoConflict
 from qc_console.domain.values import NewLead
+from qc_console.services import _apply, leads, sales
 from qc_console.services import dispositions as d
-from qc_console.services import leads, sales
 from qc_console.services.touches import log_touch
 from qc_console.services.undo import undo_last
 from tests.services._util import at, dump, events, last_event_id, make_lead, view
@@ -122,3 +126,36 @@ def test_undo_of_a_created_lead_retires_it() -> None:
     undo_last(actor="ann", now=at(2))
     after = view(lead.id)
     assert (after.stage, after.reason, after.next_action_due) == ("purged", "creation undone", None)
+
+
+def _stored(ids: list[int]) -> dict[int, tuple[object, ...]]:
+    """The leads' rows as the database holds them, less what every write stamps anew."""
+    stamped = {"version", "updated_at", "updated_by_id"}
+    cursor = db.execute_sql("SELECT * FROM lead ORDER BY id")
+    names = [c[0] for c in cursor.description]
+    keep = [i for i, n in enumerate(names) if n not in stamped]
+    return {r[0]: tuple(r[i] for i in keep) for r in cursor.fetchall() if r[0] in ids}
+
+
+@pytest.mark.parametrize("old_sqlite", [False, True], ids=["update-from", "row-by-row"])
+def test_undoing_a_batch_puts_back_each_leads_own_values_exactly(
+    old_sqlite: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bulk action over leads that differed (each its own next action, note, owner) is undone
+    by one UPDATE fed every lead's own values; what is stored afterwards is byte for byte what
+    was stored before: timestamps with microseconds, text with quotes, tabs and markup."""
+    if old_sqlite:
+        if is_postgres():
+            pytest.skip("the row-by-row fallback is SQLite's before 3.33")
+        monkeypatch.setattr(_apply, "sqlite3", SimpleNamespace(sqlite_version_info=(3, 31, 1)))
+    ids = [make_lead("raw", owner=("ann", "bob", None)[i % 3]) for i in range(12)]
+    for i, lead in enumerate(ids):
+        due = at(3) + timedelta(days=i, microseconds=17 * i)
+        note = f'call #{i}: "quote" \t tab [bold]x[/] «ü» \\ back'
+        d.set_next_action(lead, due=due, note=note, actor="sue", now=at(2))
+    before, versions = _stored(ids), [view(i).version for i in ids]
+    d.purge(ids, reason="no_budget", actor="sue", now=at(4))
+    assert {view(i).stage for i in ids} == {"purged"}
+    undo_last(actor="sue", now=at(5))
+    assert _stored(ids) == before
+    assert [view(i).version for i in ids] == [v + 2 for v in versions]  # purge, then undo
