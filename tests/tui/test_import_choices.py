@@ -165,3 +165,29 @@ async def test_a_campaign_name_is_shown_as_typed_and_can_be_cleared(
         screen = app.screen
         assert isinstance(screen, ImportScreen) and screen.options.campaign is None
         assert "campaign none" in screen_text(app)
+
+
+@pytest.mark.usefixtures("people")
+async def test_another_file_keeps_the_chosen_source_and_campaign(
+    keymap_file: Path, files: Path
+) -> None:
+    """Badge scans of one show often come in several files: `o`, the next file, and its
+    preview still says where the leads come from and which campaign they join."""
+    app = make_app(keymap_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_file(pilot, files / BADGES)
+        await pilot.press("s")  # from the file → trade_show
+        await pick_campaign(pilot, *"Expo 2026")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "source trade_show, campaign 'Expo 2026' (new)" in screen_text(app)
+        await pilot.press("o")
+        await pilot.pause()
+        field = app.screen.query_one("#import-path", Input)
+        field.value = str(files / "marketo_leads_export.csv")
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "marketo_leads_export.csv" in text
+        assert "→ source trade_show, campaign 'Expo 2026' (new)" in text

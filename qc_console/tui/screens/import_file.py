@@ -4,7 +4,8 @@ Pick a file in the path field (`→` completes names) or the folder tree (`tab` 
 read the preview (format, reading notes, mapping, would-be counts, first rows, rejected rows
 with their reasons), change the mapping (`m`), the owner (`a`), the source (`s`) or the
 campaign (`c`) of the new leads, `enter` imports with a progress bar, then the summary (rejects
-file, `u` undo). Leaving refreshes the queue.
+file, `u` undo). `o` picks another file, keeping the owner, source and campaign chosen.
+Leaving refreshes the queue.
 """
 
 from __future__ import annotations
@@ -173,12 +174,18 @@ class ImportScreen(Screen[ImportReport | None]):
             self.query_one(DirectoryTree).path = path
             self.query_one(DirectoryTree).focus()
             return
-        self._open(path, ImportOptions())
+        self._open(path, self._for_another_file())
 
     @on(DirectoryTree.FileSelected, "#import-tree")
     def _file_selected(self, event: DirectoryTree.FileSelected) -> None:
         self.query_one("#import-path", Input).value = str(event.path)
-        self._open(str(event.path), ImportOptions())
+        self._open(str(event.path), self._for_another_file())
+
+    def _for_another_file(self) -> ImportOptions:
+        """The next file keeps who gets the leads, their source and campaign (a show's badge
+        scans often come in several files); its column mapping and consent to import
+        unsubscribed rows are its own."""
+        return replace(self.options, map_spec=None, allow_unsubscribed=False, dry_run=False)
 
     def _open(self, path: str, options: ImportOptions) -> None:
         if self.phase == "running" or not path:
