@@ -34,7 +34,7 @@ SUPERVISOR_KEY = Binding(
     "supervisor",
     "Supervisor",
     tooltip="Queue aging, black holes, rebalancing, any rep's queue",
-    priority=True,  # over the queue's own `s` (sort)
+    priority=True,  # before widgets' keys; a screen binding `s` itself keeps it (check_action)
     id="app.supervisor",
 )
 """Bound only once the actor is known to be a supervisor: reps never see it (nor its help)."""
@@ -194,6 +194,11 @@ class QCConsoleApp(App[None]):
 
             if any(isinstance(s, SupervisorScreen) for s in self.screen_stack):
                 return False  # already open (under a drill-down: escape goes back to it)
+            from qc_console.tui.screens.queue import QueueScreen
+
+            own = SUPERVISOR_KEY.key in self.screen._bindings.key_to_bindings
+            if own and not isinstance(self.screen, QueueScreen):
+                return False  # the queue's sort is on `o` too; another screen's `s` wins there
             # A priority key: never steal an `s` typed into a field.
             return not isinstance(self.focused, Input | TextArea)
         return True

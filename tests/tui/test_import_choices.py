@@ -191,3 +191,22 @@ async def test_another_file_keeps_the_chosen_source_and_campaign(
         text = screen_text(app)
         assert "marketo_leads_export.csv" in text
         assert "→ source trade_show, campaign 'Expo 2026' (new)" in text
+
+
+@pytest.mark.usefixtures("people")
+async def test_a_supervisors_s_on_the_import_screen_changes_the_source(
+    keymap_file: Path, files: Path
+) -> None:
+    """Everywhere else a supervisor's `s` opens the supervisor's console; on the import screen
+    it is the screen's own key (it opened the console instead, found in a terminal)."""
+    app = make_app(keymap_file, "sue")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Supervisor" in screen_text(app)  # sue's queue offers it
+        await open_file(pilot, files / BADGES)
+        assert "s Source" in screen_text(app) and "Supervisor" not in screen_text(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportScreen)
+        assert "source trade_show, campaign none" in screen_text(app)
+        assert "(from the file's format)" not in screen_text(app)
