@@ -10,11 +10,13 @@ every login write itself as the actor. `doctor` reports an event naming no batch
 checks are an in-process lookup, and dropping one would rebuild the whole event table.
 """
 
+import peewee
+
 EVENT_REFERENCES = ("actor_id", "batch_id")
 
 
 def up(migrator, db):  # type: ignore[no-untyped-def]
-    if "postgres" not in type(db).__name__.lower():
+    if not isinstance(db, peewee.PostgresqlDatabase):
         return
     rows = db.execute_sql(
         "SELECT c.conname FROM pg_constraint c"
