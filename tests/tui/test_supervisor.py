@@ -164,6 +164,8 @@ async def test_a_reps_queue(keymap_file: Path, queue: Queue) -> None:
         assert isinstance(drill, DrillDownQueue)
         assert drill.filter == QueueFilter(owner="bob", include_pool=False)
         assert drill.table.ids() == [queue["bobs"]]
+        # whose queue it is, beside who is looking (it read as sue's own queue)
+        assert "filter: bob's leads  sue" in screen_text(pilot.app)
 
 
 async def test_the_view_refreshes_with_others_changes(keymap_file: Path, queue: Queue) -> None:

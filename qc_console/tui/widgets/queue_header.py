@@ -42,6 +42,9 @@ def filter_summary(f: QueueFilter) -> Text:
         parts.append("every rep and the pool")
     elif f.owner == HANDED_OFF_OWNER:
         parts.append("hand-offs waiting for sales")
+    elif f.owner:  # a supervisor looking at a rep's queue (`v`, or owner= in the filter)
+        pool = " and the pool" if f.include_pool else ""
+        parts.append(render.plain(f.owner) + Text(f"'s leads{pool}"))
     if f.text.strip():
         parts.append(
             render.join("text", Text("“") + render.plain(f.text.strip()) + Text("”"), sep=" ")
