@@ -138,3 +138,26 @@ async def test_late_hand_offs_drill_down_and_re_route_to_another_sales_rep(
         row = next(r for r in screen.report.rows if r.rep == "ann")
         assert row.handoffs_past_sla == 0
         assert leads.lead_detail(late[0]).lead.sales_owner == "tia"
+
+
+async def test_rebalancing_late_hand_offs_says_how_to_re_route_them(
+    queue: Queue, keymap_file: Path
+) -> None:
+    """A rebalance moves QC work between reps; hand-offs waiting for sales would all be left
+    out (found in a terminal: a dialog, then "0 lead(s)"). `b` says what to do instead."""
+    long_ago = utcnow() - timedelta(days=12)
+    late = [queue["overdue"], queue["today"]]
+    dispositions.qualify(queue["today"], rating="low", actor="ann", now=long_ago)
+    dispositions.hand_off(late, to="sam", actor="ann", now=long_ago)
+    async with make_app(keymap_file, "sue").run_test(size=SIZE) as pilot:
+        screen = await open_console(pilot)
+        await go_to(pilot, screen, "ann", "handoffs_past_sla")
+        await press(pilot, "b")
+        await settle(pilot)
+        assert pilot.app.screen is screen  # no rebalance dialog
+        said = " ".join(toasts(pilot.app))
+        assert "2 hand-off(s) waiting for sales" in said and "R give them" in said
+        await go_to(pilot, screen, "ann", find_cell(screen, "ann"))
+        await press(pilot, "b")  # QC work still rebalances
+        await settle(pilot)
+        assert pilot.app.screen is not screen

@@ -247,16 +247,26 @@ class SupervisorScreen(Screen[None]):
         except DomainError as exc:
             self.app.call_from_thread(self._refused, exc)
             return
-        cell = Cell(title, tuple(ids))
+        try:
+            cell = self._scoped(Cell(title, tuple(ids)))
+        except DomainError as exc:
+            self.app.call_from_thread(self._refused, exc)
+            return
         if then == "drill":
-            try:
-                cell = self._scoped(cell)
-            except DomainError as exc:
-                self.app.call_from_thread(self._refused, exc)
-                return
             self.app.call_from_thread(self.open_cell, cell)
+        elif cell.owner == HANDED_OFF:  # a rebalance moves QC work: it would leave all out
+            self.app.call_from_thread(self._handoffs_only, cell)
         else:
-            self.app.call_from_thread(self._ask_rebalance, cell, reps, loads)
+            self.app.call_from_thread(self._ask_rebalance, Cell(title, tuple(ids)), reps, loads)
+
+    def _handoffs_only(self, cell: Cell) -> None:
+        n = len(cell.ids) - len(cell.with_sales)
+        self.notify(
+            f"{cell.title}: {n} hand-off(s) waiting for sales, not QC work to rebalance."
+            " enter opens them, then * and R give them to another sales rep.",
+            markup=False,
+            timeout=10,
+        )
 
     def _scoped(self, cell: Cell) -> Cell:
         """The cell with the scope its drill-down shows: QC work, or (when the cell holds only
