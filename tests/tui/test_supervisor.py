@@ -9,7 +9,7 @@ from typing import Any
 from rich.text import Text
 
 from qc_console.domain.values import QueueFilter
-from qc_console.services import leads
+from qc_console.services import dispositions, leads
 from qc_console.services.facade import ServiceBackend
 from qc_console.tui.screens.queue import QueueScreen
 from qc_console.tui.screens.supervisor import SupervisorScreen
@@ -166,6 +166,24 @@ async def test_a_reps_queue(keymap_file: Path, queue: Queue) -> None:
         assert drill.table.ids() == [queue["bobs"]]
         # whose queue it is, beside who is looking (it read as sue's own queue)
         assert "filter: bob's leads  sue" in screen_text(pilot.app)
+
+
+async def test_a_reps_queue_says_which_of_the_heatmaps_leads_are_with_sales(
+    keymap_file: Path, queue: Queue
+) -> None:
+    """The heatmap's Open counts the rep's hand-offs; the rep's queue does not show them."""
+    dispositions.qualify(queue["today"], rating="high", actor="ann")
+    dispositions.hand_off(queue["today"], to="sam", actor="ann")
+    async with make_app(keymap_file, "sue").run_test(size=(140, 45)) as pilot:
+        screen = await open_console(pilot)
+        open_leads = cell_value(screen, "ann", "open")
+        await go_to(pilot, screen, "ann", "rep")
+        await press(pilot, "v")
+        await settle(pilot)
+        drill = pilot.app.screen
+        assert isinstance(drill, DrillDownQueue) and queue["today"] not in drill.table.ids()
+        said = f"1 of ann's {open_leads} open lead(s) are with sales"
+        assert any(said in t for t in toasts(pilot.app)), toasts(pilot.app)
 
 
 async def test_the_view_refreshes_with_others_changes(keymap_file: Path, queue: Queue) -> None:

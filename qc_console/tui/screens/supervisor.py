@@ -318,6 +318,26 @@ class SupervisorScreen(Screen[None]):
             return
         f = QueueFilter(owner=rep, include_pool=False)
         self.app.push_screen(DrillDownQueue(f, f"{rep}'s queue"), lambda _: self.refresh_data())
+        row = next((r for r in self.report.rows if r.rep == rep), None) if self.report else None
+        if row is not None:
+            self._say_with_sales(rep, sum(row.counts.values()), f)
+
+    @work(thread=True, exit_on_error=False, group="rep-queue", exclusive=True)
+    def _say_with_sales(self, rep: str, open_leads: int, f: QueueFilter) -> None:
+        """The heatmap's Open counts the rep's hand-offs too; the queue (as the rep sees it)
+        does not: say how many are with sales, as a cell's drill-down does."""
+        try:
+            shown = len(self.backend.queue_ids(f))
+        except DomainError:
+            return  # the queue itself says what went wrong
+        if open_leads > shown:
+            self.app.call_from_thread(
+                self.notify,
+                f"{open_leads - shown} of {rep}'s {open_leads} open lead(s) are with sales"
+                " (handed off, accepted or delayed) and are not in this queue.",
+                markup=False,
+                timeout=10,
+            )
 
     def _open_pool(self) -> None:
         if self.report is None:
