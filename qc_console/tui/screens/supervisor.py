@@ -1,6 +1,6 @@
 """The supervisor's console (`s`): queue aging as a heatmap, black holes lead by lead, drill-down
 into exactly a cell's leads (a queue where every bulk action works), rebalancing a cell's leads
-round-robin over picked reps after a preview, and any rep's queue.
+round-robin over picked reps after a preview (`supervisor_rebalance`), and any rep's queue.
 
 Data comes from thread workers; the view refreshes itself every `REFRESH_SECONDS` (tests call
 `refresh_data()` directly).
@@ -21,8 +21,6 @@ from textual.worker import Worker, WorkerState
 from qc_console.domain.errors import DomainError
 from qc_console.domain.values import QueueFilter
 from qc_console.domain.when import utc_to_local
-from qc_console.tui.dialogs import ConfirmDialog
-from qc_console.tui.screens.supervisor_dialogs import RebalanceChoice, RebalanceDialog
 from qc_console.tui.screens.supervisor_drill import (
     ALL,
     HANDED_OFF,
@@ -30,6 +28,7 @@ from qc_console.tui.screens.supervisor_drill import (
     DrillDownQueue,
     lost_for,
 )
+from qc_console.tui.screens.supervisor_rebalance import Rebalancing
 from qc_console.tui.widgets.aging_heatmap import REP_COLUMN, AgingHeatmap
 from qc_console.tui.widgets.key_footer import KeyFooter
 
@@ -42,7 +41,7 @@ REFRESH_SECONDS = 30.0
 QC_ROLES = ("rep", "supervisor")
 
 
-class SupervisorScreen(Screen[None]):
+class SupervisorScreen(Rebalancing, Screen[None]):
     """Aging heatmap above, black holes below."""
 
     DEFAULT_CSS = """
@@ -259,15 +258,6 @@ class SupervisorScreen(Screen[None]):
         else:
             self.app.call_from_thread(self._ask_rebalance, Cell(title, tuple(ids)), reps, loads)
 
-    def _handoffs_only(self, cell: Cell) -> None:
-        n = len(cell.ids) - len(cell.with_sales)
-        self.notify(
-            f"{cell.title}: {n} hand-off(s) waiting for sales, not QC work to rebalance."
-            " enter opens them, then * and R give them to another sales rep.",
-            markup=False,
-            timeout=10,
-        )
-
     def _scoped(self, cell: Cell) -> Cell:
         """The cell with the scope its drill-down shows: QC work, or (when the cell holds only
         hand-offs, such as "hand-offs past SLA") the waiting hand-offs, re-routable with `R`."""
@@ -279,12 +269,6 @@ class SupervisorScreen(Screen[None]):
                 rest = tuple(i for i in rest if i not in handed)
                 return Cell(cell.title, cell.ids, rest, owner=HANDED_OFF)
         return Cell(cell.title, cell.ids, rest)
-
-    def _loads(self) -> dict[str, int]:
-        """Each rep's open leads, from the last report (the weights of a weighted rebalance)."""
-        if self.report is None:
-            return {}
-        return {r.rep: sum(r.counts.values()) for r in self.report.rows if r.rep is not None}
 
     # --- drill-down ---------------------------------------------------------------------
     def open_cell(self, cell: Cell) -> None:
@@ -358,63 +342,6 @@ class SupervisorScreen(Screen[None]):
         for _, (rep, column) in cells:
             ids += self.backend.aging_cell_ids(rep, column, now)
         self.app.call_from_thread(self.open_cell, Cell("the pool", tuple(sorted(ids))))
-
-    # --- rebalance ----------------------------------------------------------------------
-    def _ask_rebalance(self, cell: Cell, reps: list[str], loads: dict[str, int]) -> None:
-        if not cell.ids:
-            self.notify(f"No leads in {cell.title}.", markup=False)
-            return
-
-        def picked(choice: RebalanceChoice | None) -> None:
-            if choice is not None:
-                weights = {r: loads.get(r, 0) for r in choice.reps} if choice.weighted else None
-                self._preview(cell, list(choice.reps), weights)
-
-        self.app.push_screen(RebalanceDialog(cell.title, len(cell.ids), reps, loads), picked)
-
-    @work(thread=True, exit_on_error=False, group="rebalance", exclusive=True)
-    def _preview(self, cell: Cell, to: list[str], weights: dict[str, int] | None) -> None:
-        try:
-            per_rep, left_out = self.backend.reassign_plan(list(cell.ids), list(to), weights)
-        except DomainError as exc:
-            self.app.call_from_thread(self._refused, exc)
-            return
-        self.app.call_from_thread(self._confirm, cell, to, weights, per_rep, left_out)
-
-    def _confirm(
-        self,
-        cell: Cell,
-        to: list[str],
-        weights: dict[str, int] | None,
-        per_rep: dict[str | None, int],
-        left_out: int,
-    ) -> None:
-        lines = [f"{name}: {per_rep.get(name, 0)} lead(s)" for name in to]
-        if left_out:
-            lines.append(f"left out (sales' leads or not movable): {left_out}")
-        how = "weighted by open load" if weights is not None else "round-robin"
-        body = f"{cell.title}: {len(cell.ids)} lead(s), {how}\n\n" + "\n".join(lines)
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._reassign(cell, to, weights)
-
-        self.app.push_screen(ConfirmDialog("Reassign?", body), answered)
-
-    @work(thread=True, exit_on_error=False, group="rebalance", exclusive=True)
-    def _reassign(self, cell: Cell, to: list[str], weights: dict[str, int] | None) -> None:
-        try:
-            result = self.backend.reassign(
-                list(cell.ids), list(to), weights=weights, skip_refused=True
-            )
-        except DomainError as exc:
-            self.app.call_from_thread(self._refused, exc)
-            return
-        self.app.call_from_thread(self._reassigned, result.message)
-
-    def _reassigned(self, message: str) -> None:
-        self.console.toast(message)
-        self.refresh_data()
 
     def action_report(self, name: str) -> None:
         """The analytics screens (screens/report_base.py: refinery, forecast, reps, campaigns)."""
