@@ -16,9 +16,10 @@ POOL_KEY = "(pool)"
 REP_COLUMN = "rep"
 METRICS: tuple[tuple[str, str], ...] = (
     ("overdue", "Overdue"),
-    ("untouched_past_sla", "Untouched>SLA"),
-    ("handoffs_past_sla", "Hand-offs>SLA"),
+    ("untouched_past_sla", "Untouched\n>SLA"),
+    ("handoffs_past_sla", "Hand-offs\n>SLA"),
 )
+"""The SLA columns; their titles take two lines, so the whole table fits 100 columns."""
 HOT = 10
 """A cell with at least this many leads is shown bold (a pile, not a straggler)."""
 
@@ -45,7 +46,7 @@ class AgingHeatmap(DataTable[Text]):
     column keys are bucket labels and the metric names."""
 
     def __init__(self, **kw: Any) -> None:
-        super().__init__(cursor_type="cell", zebra_stripes=False, **kw)
+        super().__init__(cursor_type="cell", zebra_stripes=False, header_height=2, **kw)
         self.buckets: tuple[str, ...] = ()
 
     def show(self, report: Any, palette: Palette) -> None:
@@ -56,10 +57,11 @@ class AgingHeatmap(DataTable[Text]):
             self.buckets = tuple(report.buckets)
             self.add_column(Text("Rep"), key=REP_COLUMN, width=14)
             for label in self.buckets:
-                self.add_column(Text(label, justify="right"), key=label, width=7)
-            self.add_column(Text("Open", justify="right"), key="open", width=6)
+                self.add_column(Text(label, justify="right"), key=label, width=max(len(label), 4))
+            self.add_column(Text("Open", justify="right"), key="open", width=5)
             for key, title in METRICS:
-                self.add_column(Text(title, justify="right"), key=key, width=len(title))
+                width = max(len(line) for line in title.splitlines())
+                self.add_column(Text(title, justify="right"), key=key, width=width)
         else:
             self.clear()
         for row in report.rows:
