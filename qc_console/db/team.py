@@ -33,6 +33,7 @@ from weakref import WeakKeyDictionary
 from peewee import __exception_wrapper__
 
 from qc_console.db.database import db, is_postgres
+from qc_console.db.event_clock import settled
 from qc_console.db.models import Lead
 
 GROUPS = {"rep": "qc_rep", "supervisor": "qc_supervisor", "sales": "qc_sales"}
@@ -312,14 +313,18 @@ def change_token() -> int:
     newest id overall comes from a SECURITY DEFINER function (one index probe), and only the
     events since the last poll are checked for one the login can see: the token moves to the
     newest id then, and stays put for changes the login cannot see (no needless refresh).
-    Without team mode (no policies) it is the plain, already cheap `max(id)`."""
-    if not is_set_up("qc_left_view(bigint,bigint)"):
-        return int(_sql("SELECT COALESCE(max(id), 0) FROM lead_event").fetchone()[0])
-    newest = int(_sql("SELECT qc_last_event_id()").fetchone()[0])
+    Without team mode (no policies) it is the plain, already cheap `max(id)`. Either is read
+    only while no transaction writing events is in flight (`event_clock.settled`); while one
+    is, the token stays where it was (the refresh comes at the next poll)."""
+    team = is_set_up("qc_left_view(bigint,bigint)")
     key = db.obj
     with _tokens_lock:
-        seen, token = _tokens.get(key, (-1, newest))
-    if seen != -1 and newest != seen:
+        seen, token = _tokens.get(key, (-1, -1))
+    found = settled(lambda: _newest(team), wait=seen == -1)
+    newest = seen if found is None else found
+    if not team or seen == -1:
+        token = newest
+    elif newest != seen:
         if newest < seen:  # the log went back (a restore): tell the console
             token = newest
         elif _sql(  # row-level security applies: only events the login can see count …
@@ -331,6 +336,11 @@ def change_token() -> int:
     with _tokens_lock:
         _tokens[key] = (newest, token)
     return token
+
+
+def _newest(team: bool) -> int:
+    sql = "SELECT qc_last_event_id()" if team else "SELECT COALESCE(max(id), 0) FROM lead_event"
+    return int(_sql(sql).fetchone()[0])
 
 
 def left_view(since: int) -> list[int]:

@@ -20,6 +20,7 @@ import orjson
 from peewee import SQL, NodeList, chunked
 
 from qc_console.db.database import db, is_postgres
+from qc_console.db.event_clock import writing_events
 from qc_console.db.models import Batch, Lead, Touch
 from qc_console.domain.stages import RATING_RANK, Rating
 from qc_console.services._rows import Row
@@ -244,6 +245,7 @@ def insert_events(events: Sequence[tuple[Any, ...]]) -> None:
     batch, else pages of rows per INSERT."""
     if not events:
         return
+    writing_events()  # PostgreSQL: no console's change token passes these ids before commit
     cursor = db.cursor()
     if _psycopg2(cursor):
         if len(events) >= COPY_FROM and not _row_security(cursor):

@@ -15,6 +15,7 @@ from typing import Any
 from peewee import chunked
 
 from qc_console.db.database import db, is_postgres
+from qc_console.db.event_clock import writing_events
 from qc_console.db.models import Lead, Touch
 
 CHUNK = 5000
@@ -120,6 +121,7 @@ def insert_leads(leads: list[tuple[Any, ...]], progress: Callable[[int], None]) 
 
 def insert_events(events: Sequence[tuple[Any, ...]], progress: Callable[[int], None]) -> None:
     """Events as `_apply.insert_events` takes them, with timestamps already from `stamp`."""
+    writing_events()  # PostgreSQL: no console's change token passes these ids before commit
     sql = (
         "INSERT INTO lead_event (lead_id, actor_id, at, kind, from_stage, to_stage, data, batch_id)"
         f" VALUES ({', '.join([_mark()] * 8)})"
