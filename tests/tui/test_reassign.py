@@ -105,13 +105,19 @@ async def test_a_supervisor_reassigns_a_drilled_cell_to_another_rep(
         assert all(owner(i) == "ann" for i in cell)
 
 
-async def test_late_hand_offs_drill_down_and_re_route_to_another_sales_rep(
-    queue: Queue, keymap_file: Path
-) -> None:
+def late_hand_offs(queue: Queue) -> list[int]:
+    """Two of ann's leads handed to sam 12 days ago and never accepted (past the SLA)."""
     long_ago = utcnow() - timedelta(days=12)
     late = [queue["overdue"], queue["today"]]
     dispositions.qualify(queue["today"], rating="low", actor="ann", now=long_ago)
     dispositions.hand_off(late, to="sam", actor="ann", now=long_ago)
+    return late
+
+
+async def test_late_hand_offs_drill_down_and_re_route_to_another_sales_rep(
+    queue: Queue, keymap_file: Path
+) -> None:
+    late = late_hand_offs(queue)
     async with make_app(keymap_file, "sue").run_test(size=SIZE) as pilot:
         screen = await open_console(pilot)
         row = next(r for r in screen.report.rows if r.rep == "ann")
@@ -145,10 +151,7 @@ async def test_rebalancing_late_hand_offs_says_how_to_re_route_them(
 ) -> None:
     """A rebalance moves QC work between reps; hand-offs waiting for sales would all be left
     out (found in a terminal: a dialog, then "0 lead(s)"). `b` says what to do instead."""
-    long_ago = utcnow() - timedelta(days=12)
-    late = [queue["overdue"], queue["today"]]
-    dispositions.qualify(queue["today"], rating="low", actor="ann", now=long_ago)
-    dispositions.hand_off(late, to="sam", actor="ann", now=long_ago)
+    late_hand_offs(queue)
     async with make_app(keymap_file, "sue").run_test(size=SIZE) as pilot:
         screen = await open_console(pilot)
         await go_to(pilot, screen, "ann", "handoffs_past_sla")
