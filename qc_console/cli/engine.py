@@ -23,6 +23,7 @@ from qc_console.domain.stages import Rating, Stage
 from qc_console.domain.values import NewLead, QueueFilter
 from qc_console.services import reps
 from qc_console.services.facade import ServiceBackend
+from qc_console.services.team import is_set_up as team_set_up
 from qc_console.services.team import is_team_url
 
 DEMO_REP = "demo"
@@ -41,7 +42,10 @@ def init(env: Env) -> None:
     open_plain(env)
     with db.connection_context():
         applied = migrate()
+        team = bool(applied) and team_set_up()
     click.echo(f"applied {', '.join(applied)}" if applied else "schema up to date")
+    if team:
+        click.echo("team mode: now run `qc-console team init` to renew the grants and policies")
 
 
 @click.command("seed")

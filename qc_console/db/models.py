@@ -44,7 +44,7 @@ class Lead(BaseModel):
     first_name = pw.TextField(default="")
     last_name = pw.TextField(default="")
     email = pw.TextField(default="")
-    email_key = pw.TextField(default="", index=True)
+    email_key = pw.TextField(default="", index=True)  # SQLite; see KEYS_APART_ON_POSTGRES
     phone = pw.TextField(default="")
     phone_key = pw.TextField(default="", index=True)
     company = pw.TextField(default="")
@@ -90,6 +90,11 @@ it, and they are a tenth of the size (bench/RESULTS.md, Bulk). SQLite uses a par
 when the query's WHERE holds this very term, so queries over open leads add `open_leads()`
 (services/open_leads.py) word for word; migration 0010 writes the same text.
 """
+
+KEYS_APART_ON_POSTGRES = ("email_key", "phone_key")
+"""Lead columns indexed on SQLite only: PostgreSQL finds leads by them in the table `lead_key`,
+kept by triggers, so that a disposition's UPDATE does not rewrite two more index entries per
+lead (migration 0013, `db.lead_keys`)."""
 
 QUEUE_INDEXES = (
     ("owner", "stage", "next_action_due"),

@@ -17,9 +17,9 @@ clearer messages):
   readable by all, so a file is not imported twice; counts updatable by their actor);
   `rep` and `campaign` are readable.
 
-Duplicates: a rep cannot see another rep's lead, so `create_lead`'s lookup goes through the
-SECURITY DEFINER function `qc_lead_with_key` (it returns only an id), and a trigger refuses a
-duplicate INSERT by a rep's login (e.g. an import) that the rep could not see.
+Duplicates: a rep cannot see another rep's lead (nor its keys in `lead_key`), so `create_lead`
+asks the SECURITY DEFINER function `qc_lead_with_key` (it returns only an id), and a trigger
+refuses a duplicate INSERT by a rep's login (e.g. an import) that the rep could not see.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from peewee import __exception_wrapper__
 
 from qc_console.db.database import db, is_postgres
 from qc_console.db.event_clock import settled
-from qc_console.db.models import Lead
 
 GROUPS = {"rep": "qc_rep", "supervisor": "qc_supervisor", "sales": "qc_sales"}
 """Rep role → the group role its login is a member of."""
@@ -75,6 +74,7 @@ GRANTS: dict[str, list[str]] = {
     ],
     "analytics_state": ["GRANT SELECT, INSERT, UPDATE, DELETE ON analytics_state TO qc_supervisor"],
     "schema_version": [f"GRANT SELECT ON schema_version TO {ALL}"],
+    "lead_key": [f"GRANT SELECT ON lead_key TO {QC}"],  # written by its triggers only
 }
 """Table → its grants. A table missing here gets no privileges: `set_up` reports it."""
 
@@ -112,6 +112,11 @@ POLICIES: dict[str, list[str]] = {
         f"CREATE POLICY qc_insert ON lead_event FOR INSERT TO qc_rep, qc_sales"
         f" WITH CHECK (actor_id = {ME} AND {VISIBLE.format(table='lead_event')})",
     ],
+    "lead_key": [  # a rep reads the keys of the leads it sees (`qc_lead_with_key`: any lead)
+        "CREATE POLICY qc_supervisor ON lead_key FOR SELECT TO qc_supervisor USING (true)",
+        f"CREATE POLICY qc_read ON lead_key FOR SELECT TO qc_rep"
+        f" USING ({VISIBLE.format(table='lead_key')})",
+    ],
     "import_run": [  # every run is readable: the same file is not imported twice
         f"CREATE POLICY qc_read ON import_run FOR SELECT TO {QC} USING (true)",
         f"CREATE POLICY qc_insert ON import_run FOR INSERT TO {QC} WITH CHECK (actor_id = {ME})",
@@ -135,10 +140,8 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS 
 BEGIN
     IF p_key IS NULL OR p_key = '' THEN
         RETURN NULL;
-    ELSIF p_kind = 'email' THEN
-        RETURN (SELECT min(id) FROM lead WHERE email_key = p_key);
-    ELSIF p_kind = 'phone' THEN
-        RETURN (SELECT min(id) FROM lead WHERE phone_key = p_key);
+    ELSIF p_kind IN ('email', 'phone') THEN  -- lead_key: migration 0013
+        RETURN (SELECT min(lead_id) FROM lead_key WHERE kind = p_kind AND value = p_key);
     END IF;
     RAISE EXCEPTION 'qc_lead_with_key: kind must be email or phone, not %', p_kind;
 END $$;
@@ -375,17 +378,6 @@ def create_login(name: str, role: str, password: str | None) -> bool:
             _sql(f"REVOKE {other} FROM {_ident(name)}")
     _sql(f"GRANT {group} TO {_ident(name)}")
     return created
-
-
-def lead_with_key(kind: str, value: str) -> int | None:
-    """The id of a lead whose email (`kind` 'email') or phone key is `value`, including leads
-    that row-level security hides from this login (a duplicate must be found all the same)."""
-    if is_set_up():
-        hit = _sql("SELECT qc_lead_with_key(%s, %s)", (kind, value)).fetchone()[0]
-        return int(hit) if hit is not None else None
-    column = Lead.email_key if kind == "email" else Lead.phone_key
-    found = Lead.select(Lead.id).where(column == value).order_by(Lead.id).first()
-    return found.id if found is not None else None
 
 
 def _encrypt(password: str, user: str) -> str:

@@ -16,6 +16,7 @@ from peewee import chunked
 
 from qc_console.db.database import db, is_postgres
 from qc_console.db.event_clock import writing_events
+from qc_console.db.lead_keys import oldest_leads
 from qc_console.db.models import Lead, Touch
 
 CHUNK = 5000
@@ -115,7 +116,15 @@ def insert_leads(leads: list[tuple[Any, ...]], progress: Callable[[int], None]) 
     assert tuple(lead_template()) == columns, "LEAD_COLUMNS must follow the lead table"
     assert len(leads[0]) == len(columns)
     names = ", ".join(f'"{c}"' for c in columns)
-    sql = f'INSERT INTO "lead" ({names}) VALUES ({", ".join([_mark()] * len(columns))})'
+    if is_postgres():  # one statement per page: `lead_key`'s trigger runs once per statement
+        from psycopg2.extras import execute_values
+
+        cursor = db.cursor()
+        for chunk in chunked(leads, CHUNK):
+            execute_values(cursor, f'INSERT INTO "lead" ({names}) VALUES %s', chunk, page_size=1000)
+            progress(len(chunk))
+        return
+    sql = f'INSERT INTO "lead" ({names}) VALUES ({", ".join(["?"] * len(columns))})'
     executemany(sql, leads, progress, adapt=False)
 
 
@@ -156,16 +165,7 @@ again after undoing its import creates its leads afresh)."""
 
 
 def lookup(column: str, keys: Iterable[str]) -> dict[str, int]:
-    """Existing lead id by `email_key` or `phone_key` (the oldest lead when several match)."""
-    assert column in ("email_key", "phone_key")
-    out: dict[str, int] = {}
-    m = _mark()
-    for chunk in chunked(sorted(set(keys)), 2000):
-        marks = ", ".join([m] * len(chunk))
-        sql = (
-            f'SELECT {column}, MIN(id) FROM "lead" WHERE {column} IN ({marks})'
-            f" AND NOT (stage = {m} AND reason = {m}) GROUP BY {column}"
-        )
-        for key, lead_id in db.execute_sql(sql, [*chunk, "purged", UNDONE]).fetchall():
-            out[key] = int(lead_id)
-    return out
+    """Existing lead id by `email_key` or `phone_key` (the oldest lead when several match);
+    leads retired by an undone import do not count."""
+    kind = {"email_key": "email", "phone_key": "phone"}[column]
+    return oldest_leads(kind, keys, leave_out=("purged", UNDONE))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, fn
 
 from qc_console.db.database import db, is_postgres, reading
+from qc_console.db.lead_keys import out_of_step
 from qc_console.db.models import Batch, Lead, LeadEvent, Rep, Touch
 from qc_console.domain.stages import QC_OPEN, Stage
 from qc_console.services.open_leads import open_only
@@ -131,6 +132,11 @@ def check_integrity() -> IntegrityReport:
                 .where(LeadEvent.actor.is_null(False) & Rep.id.is_null()),
             ),
         ]
+        stray = out_of_step()  # PostgreSQL: `lead_key`, kept by triggers (migration 0013)
+        if stray:
+            detail = "lead_key differs from the leads' email_key / phone_key"
+            sample = tuple(sorted(stray)[:SAMPLE])
+            errors.append(Finding("duplicate keys out of step", len(stray), sample, detail))
         if not is_postgres():
             fk = db.execute_sql("PRAGMA foreign_key_check").fetchall()
             if fk:

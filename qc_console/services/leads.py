@@ -6,8 +6,8 @@ import json
 from datetime import datetime, timedelta
 
 from qc_console.db.database import db, is_postgres, reading
+from qc_console.db.lead_keys import lead_with_key
 from qc_console.db.models import Batch, Campaign, Lead, LeadEvent, Rep, Touch
-from qc_console.db.team import lead_with_key
 from qc_console.domain.codes import Role
 from qc_console.domain.errors import BadInput, DuplicateLead, NotAllowed
 from qc_console.domain.keys import email_key, is_valid_email, phone_key

@@ -71,6 +71,11 @@ def set_up_team() -> team_db.Setup:
         raise refused from None
 
 
+def is_set_up() -> bool:
+    """Whether team mode's roles and policies were set up in this database."""
+    return team_db.is_set_up()
+
+
 def check_login_name(name: str) -> str:
     name = name.strip()
     if not team_db.LOGIN_NAME.match(name):

@@ -8,9 +8,12 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from click.testing import CliRunner
 
+from qc_console.cli import cli
+from qc_console.db import lead_keys
 from qc_console.db.database import close_database, db, open_database, sync_sequences
-from qc_console.db.models import ALL_MODELS, Lead
+from qc_console.db.models import ALL_MODELS, KEYS_APART_ON_POSTGRES, Lead
 from qc_console.db.schema import latest_name, migrate, schema_status
 from qc_console.domain.values import NewLead
 from qc_console.services import reps
@@ -82,6 +85,9 @@ def test_every_model_index_exists(pg_db: str) -> None:
         have = {(tuple(i.columns), " WHERE " in i.sql.upper()) for i in db.get_indexes(table)}
         for ix in model._meta.fields_to_index():
             wanted = (tuple(f.column_name for f in ix._expressions), ix._where is not None)
+            if model is Lead and wanted[0][0] in KEYS_APART_ON_POSTGRES:
+                assert wanted not in have, f"lead keeps an index on {wanted}: lead_key has it"
+                continue
             assert wanted in have, f"{table} lacks an index on {wanted}"
 
 
@@ -145,3 +151,44 @@ def test_events_keep_the_key_to_their_lead_but_not_to_their_actor_or_batch(pg_db
     lead_keys = {"campaign_id", "owner_id", "sales_owner_id", "updated_by_id"}
     assert set(foreign_keys("lead")) == lead_keys
     assert set(foreign_keys("batch")) == {"actor_id"}
+
+
+def test_upgrading_moves_duplicate_keys_to_lead_key_and_team_mode_reads_them(pg_db: str) -> None:
+    migrate(target="0012_event_references_unchecked_on_postgres")
+    insert_lead(email_key="a@x.com", phone_key="+13125550100")
+    insert_lead(email_key="a@x.com")
+    db.execute_sql(  # team mode's lookup as `team init` wrote it before 0013
+        "CREATE FUNCTION qc_lead_with_key(p_kind text, p_key text) RETURNS integer"
+        " LANGUAGE sql AS $$ SELECT min(id) FROM lead WHERE email_key = p_key $$"
+    )
+
+    migrate()
+
+    first = Lead.select().order_by(Lead.id).first().id
+    assert lead_keys.oldest_leads("email", ["a@x.com"]) == {"a@x.com": first}
+    assert lead_keys.oldest_lead("phone", "+13125550100") == first
+    assert lead_keys.out_of_step() == []
+    (body,) = db.execute_sql(
+        "SELECT pg_get_functiondef('qc_lead_with_key(text,text)'::regprocedure)"
+    ).fetchone()
+    assert "lead_key" in body
+    db.execute_sql("DELETE FROM lead_key")  # the function reads lead_key, not lead
+    assert db.execute_sql("SELECT qc_lead_with_key('email', 'a@x.com')").fetchone()[0] is None
+
+
+def test_init_on_a_team_mode_database_says_to_renew_its_grants(pg_db: str) -> None:
+    migrate(target="0012_event_references_unchecked_on_postgres")
+    db.execute_sql(  # as `team init` leaves it
+        "CREATE FUNCTION qc_lead_with_key(p_kind text, p_key text) RETURNS integer"
+        " LANGUAGE sql AS $$ SELECT NULL::integer $$"
+    )
+    close_database()
+    isolated = {"QC_REP": None, "QC_CONFIG": "/nonexistent/qc.toml", "QC_DATABASE_URL": None}
+
+    upgraded = CliRunner().invoke(cli, ["--db", pg_db, "init"], env=isolated)
+    again = CliRunner().invoke(cli, ["--db", pg_db, "init"], env=isolated)
+
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "0013_lead_keys_apart_on_postgres" in upgraded.output
+    assert "run `qc-console team init`" in upgraded.output
+    assert again.output.strip() == "schema up to date"

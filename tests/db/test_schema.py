@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from qc_console.db.database import db
-from qc_console.db.models import ALL_MODELS
+from qc_console.db import lead_keys
+from qc_console.db.database import db, is_postgres
+from qc_console.db.models import ALL_MODELS, Lead
+from qc_console.db.models import KEYS_APART_ON_POSTGRES as APART
 from qc_console.db.schema import latest_name, pending, schema_status
 
 Schema = dict[str, dict[str, object]]
@@ -26,6 +28,7 @@ def schema_of() -> Schema:
 
 
 def schema_of_models() -> Schema:
+    """As the models say; on PostgreSQL the lead's duplicate keys have no index on `lead`."""
     out: Schema = {}
     for model in ALL_MODELS:
         meta = model._meta
@@ -33,6 +36,7 @@ def schema_of_models() -> Schema:
         indexes = {
             (tuple(f.column_name for f in ix._expressions), bool(ix._unique), ix._where is not None)
             for ix in meta.fields_to_index()
+            if not (is_postgres() and model is Lead and ix._expressions[0].column_name in APART)
         }
         out[meta.table_name] = {"columns": columns, "indexes": indexes}
     return out
@@ -47,7 +51,8 @@ def primary_key(table: str) -> tuple[str, ...]:
 def test_the_migrated_schema_matches_the_models() -> None:
     assert pending() == [] and schema_status()[-1] == (latest_name(), True)
     found = schema_of()
-    assert set(found) == {m._meta.table_name for m in ALL_MODELS} | {"schema_version"}
+    apart = {lead_keys.TABLE} if is_postgres() else set()  # kept by triggers, no model
+    assert set(found) == {m._meta.table_name for m in ALL_MODELS} | {"schema_version"} | apart
     for table, expected in schema_of_models().items():
         assert found[table]["columns"] == expected["columns"], f"columns of {table}"
         # the database may add its own primary-key index; every model index must exist

@@ -118,6 +118,8 @@ def test_a_reps_login_cannot_read_or_change_another_reps_lead_with_raw_sql(
     assert team.sql("ann", "SELECT id FROM lead WHERE id = %s", (bob,)) == (0, [])
     assert team.sql("ann", "SELECT id FROM touch WHERE lead_id = %s", (bob,)) == (0, [])
     assert team.sql("ann", "SELECT id FROM lead_event WHERE lead_id = %s", (bob,)) == (0, [])
+    assert team.sql("ann", "SELECT value FROM lead_key WHERE lead_id = %s", (bob,)) == (0, [])
+    assert team.sql("sue", "SELECT lead_id FROM lead_key WHERE lead_id = %s", (bob,))[1] == [(bob,)]
     assert team.sql("ann", "UPDATE lead SET notes = 'mine' WHERE id = %s", (bob,))[0] == 0
     visible = {r[0] for r in team.sql("ann", "SELECT id FROM lead")[1]}
     assert {leads["ann"], leads["pool"]} <= visible and bob not in visible
