@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual.widgets import SelectionList
 
 from qc_console.domain.values import QueueFilter
 from qc_console.services import dispositions, leads
@@ -94,6 +95,10 @@ async def test_enter_on_a_cell_opens_exactly_its_leads(keymap_file: Path, queue:
         assert pilot.app.screen is screen
 
 
+def picked(dialog: RebalanceDialog) -> list[str]:
+    return sorted(dialog.query_one(SelectionList).selected)
+
+
 async def test_rebalance_a_cell_round_robin_after_a_preview(
     keymap_file: Path, queue: Queue
 ) -> None:
@@ -105,9 +110,11 @@ async def test_rebalance_a_cell_round_robin_after_a_preview(
         await press(pilot, "b")
         dialog = pilot.app.screen
         assert isinstance(dialog, RebalanceDialog)
-        await press(pilot, "enter")  # nobody picked: it says so and stays
+        assert picked(dialog) == ["ann", "bob"]  # the QC reps; sue (a supervisor) listed last
+        assert "sue  (supervisor, 0 open)" in screen_text(pilot.app)
+        await press(pilot, "space", "down", "space", "enter")  # nobody picked: it says so
         assert "Pick at least one rep" in screen_text(pilot.app)
-        await press(pilot, "down", "space")  # ann, bob, sue: bob
+        await press(pilot, "space")  # bob again
         await press(pilot, "enter")
         assert f"bob: {len(pool_ids)} lead(s)" in screen_text(pilot.app)  # the preview
         assert all(owner_of(i) is None for i in pool_ids)  # nothing moved yet
@@ -116,6 +123,20 @@ async def test_rebalance_a_cell_round_robin_after_a_preview(
         assert pilot.app.screen is screen
         assert all(owner_of(i) == "bob" for i in pool_ids)
         assert cell_value(screen, "bob", "open") == before + len(pool_ids)
+
+
+async def test_rebalancing_a_reps_cell_starts_with_the_other_reps_picked(
+    keymap_file: Path, queue: Queue
+) -> None:
+    async with make_app(keymap_file, "sue").run_test(size=(140, 45)) as pilot:
+        screen = await open_console(pilot)
+        await go_to(pilot, screen, "ann", find_cell(screen, "ann"))
+        await press(pilot, "b")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, RebalanceDialog)
+        assert picked(dialog) == ["bob"]  # not ann, whose leads these are
+        await press(pilot, "enter")
+        assert "bob: " in screen_text(pilot.app)  # straight to the preview
 
 
 async def test_drill_down_then_reassign_from_the_queue(keymap_file: Path, queue: Queue) -> None:

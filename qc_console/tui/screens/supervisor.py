@@ -238,10 +238,9 @@ class SupervisorScreen(Rebalancing, Screen[None]):
                 ids = [h.lead_id for h in holes if h.why == why]
                 title = f"black holes · {why}"
                 loads = self._loads()
-            reps = (
-                [r.name for r in self.backend.reps() if str(r.role) in QC_ROLES]
-                if then == "rebalance"
-                else []
+            qc = sorted(  # the QC reps, then the supervisors
+                (r for r in self.backend.reps() if str(r.role) in QC_ROLES and then != "drill"),
+                key=lambda r: (str(r.role) != "rep", r.name),
             )
         except DomainError as exc:
             self.app.call_from_thread(self._refused, exc)
@@ -256,7 +255,10 @@ class SupervisorScreen(Rebalancing, Screen[None]):
         elif cell.owner == HANDED_OFF:  # a rebalance moves QC work: it would leave all out
             self.app.call_from_thread(self._handoffs_only, cell)
         else:
-            self.app.call_from_thread(self._ask_rebalance, Cell(title, tuple(ids)), reps, loads)
+            owner = pointed[1][0] if pointed[0] == "cell" else None
+            self.app.call_from_thread(
+                self._ask_rebalance, Cell(title, tuple(ids)), qc, loads, owner
+            )
 
     def _scoped(self, cell: Cell) -> Cell:
         """The cell with the scope its drill-down shows: QC work, or (when the cell holds only

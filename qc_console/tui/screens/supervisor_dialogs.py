@@ -21,7 +21,9 @@ class RebalanceChoice:
 
 
 class RebalanceDialog(Dialog[RebalanceChoice | None]):
-    """`space` picks reps, `w` toggles weighting by open load, `enter` goes on to the preview."""
+    """`space` picks or unpicks a rep, `w` toggles weighting by open load, `enter` goes on to
+    the preview. `picked` start picked (the caller's usual choice: every QC rep but the
+    leads' owner), so the common rebalance is `b`, `enter`, `y`."""
 
     DEFAULT_CSS = """
     RebalanceDialog SelectionList {
@@ -36,29 +38,44 @@ class RebalanceDialog(Dialog[RebalanceChoice | None]):
         Binding("w", "weigh", "Weighted", show=False, id="rebalance.weigh"),
     ]
 
-    def __init__(self, what: str, count: int, reps: list[str], loads: dict[str, int]) -> None:
+    def __init__(
+        self,
+        what: str,
+        count: int,
+        reps: list[str],
+        loads: dict[str, int],
+        *,
+        supervisors: frozenset[str] = frozenset(),
+        picked: frozenset[str] = frozenset(),
+    ) -> None:
         super().__init__()
         self.what = what
         self.count = count
         self.rep_names = reps
         self.loads = loads
+        self.supervisors = supervisors
+        self.picked = picked
         self.weighted = False
+
+    def _label(self, name: str) -> Text:
+        role = "supervisor, " if name in self.supervisors else ""
+        return Text(f"{name}  ({role}{self.loads.get(name, 0)} open)")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as frame:
             frame.border_title = literal(f"Rebalance {self.count} lead(s)", width=60)
             yield Static(literal(self.what, width=66), classes="lead")
             yield SelectionList[str](
-                *[
-                    (Text(f"{name}  ({self.loads.get(name, 0)} open)"), name)
-                    for name in self.rep_names
-                ]
+                *[(self._label(name), name, name in self.picked) for name in self.rep_names]
             )
             yield Static(self._weight_text(), id="weighted")
             yield Static("", classes="error", id="error")
             yield Static(
                 hint(
-                    ("space", "pick rep"), ("w", "weight"), ("enter", "preview"), ("esc", "cancel")
+                    ("space", "pick/unpick"),
+                    ("w", "weight"),
+                    ("enter", "preview"),
+                    ("esc", "cancel"),
                 ),
                 classes="hint",
             )

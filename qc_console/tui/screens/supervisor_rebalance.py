@@ -14,6 +14,7 @@ from qc_console.tui.screens.supervisor_dialogs import RebalanceChoice, Rebalance
 from qc_console.tui.screens.supervisor_drill import Cell
 
 if TYPE_CHECKING:
+    from qc_console.domain.values import RepView
     from qc_console.tui.app import QCConsoleApp
     from qc_console.tui.backend import Backend
 
@@ -46,7 +47,11 @@ class Rebalancing:
             timeout=10,
         )
 
-    def _ask_rebalance(self, cell: Cell, reps: list[str], loads: dict[str, int]) -> None:
+    def _ask_rebalance(
+        self, cell: Cell, qc: list[RepView], loads: dict[str, int], owner: str | None
+    ) -> None:
+        """The dialog over `qc` (QC reps, then supervisors): the QC reps but `owner` (the
+        leads' current owner, when the cell is one rep's) start picked."""
         if not cell.ids:
             self.notify(f"No leads in {cell.title}.", markup=False)
             return
@@ -56,7 +61,15 @@ class Rebalancing:
                 weights = {r: loads.get(r, 0) for r in choice.reps} if choice.weighted else None
                 self._preview(cell, list(choice.reps), weights)
 
-        self.app.push_screen(RebalanceDialog(cell.title, len(cell.ids), reps, loads), picked)
+        dialog = RebalanceDialog(
+            cell.title,
+            len(cell.ids),
+            [r.name for r in qc],
+            loads,
+            supervisors=frozenset(r.name for r in qc if str(r.role) != "rep"),
+            picked=frozenset(r.name for r in qc if str(r.role) == "rep" and r.name != owner),
+        )
+        self.app.push_screen(dialog, picked)
 
     @work(thread=True, exit_on_error=False, group="rebalance", exclusive=True)
     def _preview(self, cell: Cell, to: list[str], weights: dict[str, int] | None) -> None:
