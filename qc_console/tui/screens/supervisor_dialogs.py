@@ -72,7 +72,7 @@ class RebalanceDialog(Dialog[RebalanceChoice | None]):
             yield Static("", classes="error", id="error")
             yield Static(
                 hint(
-                    ("space", "pick/unpick"),
+                    ("space", "pick"),
                     ("w", "weight"),
                     ("enter", "preview"),
                     ("esc", "cancel"),
