@@ -141,6 +141,20 @@ async def test_filter_shows_current_and_clear_all_empties_it() -> None:
     assert cleared.result == QueueFilter(view=QueueView.DUE, owner="ann")
 
 
+async def test_filter_whose_row_picks_every_reps_leads_and_back() -> None:
+    # shift+tab from the text goes round to the last row, Whose
+    every = await run(
+        FilterDialog(QueueFilter(), whose=True), "shift+tab", "right", "space", "enter"
+    )
+    assert every.result == QueueFilter(owner="*")
+    mine = await run(
+        FilterDialog(QueueFilter(owner="*"), whose=True), "shift+tab", "left", "space", "enter"
+    )
+    assert mine.result == QueueFilter()
+    kept = await run(FilterDialog(QueueFilter(owner="ann"), whose=False), "enter")
+    assert kept.result == QueueFilter(owner="ann")  # no row: whose leads stay as they were
+
+
 async def test_filter_escape_cancels() -> None:
     assert (await run(FilterDialog(QueueFilter()), *"x", "escape")).result is None
 

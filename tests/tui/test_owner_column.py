@@ -45,6 +45,34 @@ async def everyones_queue(pilot: object, app: QCConsoleApp) -> LeadTable:
     return screen.table
 
 
+async def test_a_supervisor_filters_to_every_reps_leads_and_selects_them_all(
+    queue: Queue, keymap_file: Path
+) -> None:
+    app = make_app(keymap_file, "sue")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert queue["bobs"] not in table(app).ids()  # sue's own queue: hers and the pool
+        await press(pilot, "/", "shift+tab")  # the last row: Whose
+        assert "every rep's and the pool" in screen_text(app)
+        await press(pilot, "right", "space", "enter")
+        await settle(pilot)
+        assert "every rep and the pool" in screen_text(app)
+        ids = set(table(app).ids())
+        assert {queue["bobs"], queue["pool"], queue["overdue"]} <= ids
+        await press(pilot, "*")
+        await settle(pilot)
+        assert f"{len(ids)} selected" in screen_text(app)
+
+
+async def test_a_rep_has_no_whose_row_in_the_filter(queue: Queue, keymap_file: Path) -> None:
+    app = make_app(keymap_file, "ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "/")
+        assert "Filter the queue" in screen_text(app)
+        assert "Whose" not in screen_text(app)
+
+
 async def test_a_reps_own_queue_has_no_owner_column(queue: Queue, keymap_file: Path) -> None:
     app = make_app(keymap_file, "ann")
     async with app.run_test(size=SIZE) as pilot:

@@ -1,4 +1,5 @@
-"""`/`: filter the queue — text, stages, ratings, sources, due today, overdue and the view."""
+"""`/`: filter the queue — text, stages, ratings, sources, due today, overdue, the view and,
+for a supervisor, whose leads (their own and the pool, or every rep's)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
 
 from qc_console.domain.codes import Source
+from qc_console.domain.filters import ALL_OWNERS
 from qc_console.domain.stages import Rating, Stage
 from qc_console.domain.values import QueueFilter, QueueView
 from qc_console.tui.dialogs._base import Dialog, hint
@@ -26,11 +28,13 @@ VIEW_LABELS: dict[QueueView, str] = {
     QueueView.ALL_OPEN: "all open",
 }
 RATING_LABELS: dict[Rating, str] = {Rating.HIGH: "high", Rating.MEDIUM: "medium", Rating.LOW: "low"}
+WHOSE_LABELS: dict[str, str] = {"mine": "mine and the pool", "every": "every rep's and the pool"}
 
 
 class FilterDialog(Dialog[QueueFilter | None]):
     """`tab` moves, `space` toggles, `enter` applies from anywhere, `ctrl+r` clears the form.
-    Fields the dialog does not show (owner, pool, ids) are kept from `current`."""
+    With `whose` (a supervisor's own queue) a row picks whose leads; fields the dialog does not
+    show (owner, pool, ids) are kept from `current`."""
 
     DEFAULT_CSS = """
     FilterDialog > .dialog {
@@ -84,9 +88,10 @@ class FilterDialog(Dialog[QueueFilter | None]):
         Binding("ctrl+r", "clear", "Clear all", show=False, id="filter.clear"),
     ]
 
-    def __init__(self, current: QueueFilter) -> None:
+    def __init__(self, current: QueueFilter, *, whose: bool = False) -> None:
         super().__init__()
         self.current = current
+        self.whose = whose
 
     def compose(self) -> ComposeResult:
         cur = self.current
@@ -123,6 +128,14 @@ class FilterDialog(Dialog[QueueFilter | None]):
                 with RadioSet(compact=True, id="view"):
                     for view, label in VIEW_LABELS.items():
                         yield RadioButton(label, view == cur.view, compact=True, name=view.value)
+            if self.whose:
+                every = cur.owner == ALL_OWNERS
+                with Horizontal(classes="row"):
+                    yield Label("Whose", classes="label")
+                    with RadioSet(compact=True, id="whose"):
+                        for name, label in WHOSE_LABELS.items():
+                            on = every == (name == "every")
+                            yield RadioButton(label, on, compact=True, name=name)
             yield Static(
                 hint(
                     ("enter", "apply"),
@@ -135,9 +148,9 @@ class FilterDialog(Dialog[QueueFilter | None]):
             )
 
     def on_mount(self) -> None:
-        # RadioSet starts its cursor on the first button; start it on the current view.
-        views = self.query_one("#view", RadioSet)
-        views._selected = views.pressed_index  # noqa: SLF001 - no public setter in Textual 8
+        # A RadioSet starts its cursor on the first button; start it on the pressed one.
+        for radios in self.query(RadioSet):
+            radios._selected = radios.pressed_index  # noqa: SLF001 - no public setter (Textual 8)
 
     def _view(self) -> QueueView:
         pressed = self.query_one("#view", RadioSet).pressed_button
@@ -150,10 +163,21 @@ class FilterDialog(Dialog[QueueFilter | None]):
         ticked = set(self.query_one(selector, SelectionList).selected)
         return tuple(value for value in order if value in ticked)
 
+    def _owner(self) -> tuple[str | None, bool]:
+        """(owner, include_pool): as the Whose row says, else as they were."""
+        if not self.whose:
+            return self.current.owner, self.current.include_pool
+        pressed = self.query_one("#whose", RadioSet).pressed_button
+        every = pressed is not None and pressed.name == "every"
+        return (ALL_OWNERS if every else None), True
+
     def action_apply(self) -> None:
+        owner, include_pool = self._owner()
         self.dismiss(
             replace(
                 self.current,
+                owner=owner,
+                include_pool=include_pool,
                 text=self.query_one("#text", Input).value.strip(),
                 stages=self._picked("#stages", tuple(Stage)),
                 ratings=self._picked("#ratings", tuple(RATING_LABELS)),

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from qc_console.domain.errors import DomainError
+from qc_console.domain.filters import ALL_OWNERS
 from qc_console.domain.values import LeadView, QueueFilter, QueueView
 from qc_console.tui.actions import Call
 from qc_console.tui.bulk import BulkDone
@@ -294,7 +295,10 @@ class QueueScreen(QueueRows):
                 self._to_top = True
                 self.load()
 
-        self.app.push_screen(FilterDialog(self.filter), done)
+        f = self.filter  # whose leads: a supervisor's own queue (not a drill-down, not `v`)
+        supervisor = self.console.actor_role == "supervisor"
+        whose = supervisor and not f.ids and f.owner in (None, ALL_OWNERS)
+        self.app.push_screen(FilterDialog(f, whose=whose), done)
 
     def action_sort(self) -> None:
         cycle = sort_cycle(self.table.owners)

@@ -18,7 +18,7 @@ QUEUE_BINDINGS: list[BindingType] = [
         "slash",
         "filter",
         "Filter",
-        tooltip="Filter by text, stage, rating, source, due",
+        tooltip="Filter by text, stage, rating, source, due (supervisors: whose leads)",
         id="queue.filter",
     ),
     Binding(
