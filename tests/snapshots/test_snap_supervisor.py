@@ -26,3 +26,11 @@ def test_aging_heatmap(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(
         make_snap_app("sue"), terminal_size=(140, 45), run_before=then(wait_loaded, _open)
     )
+
+
+def test_aging_heatmap_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """The compact form: short SLA titles, no Company column, no sideways scroll."""
+    build_data(hostile=True)
+    assert snap_compare(
+        make_snap_app("sue"), terminal_size=(80, 24), run_before=then(wait_loaded, _open)
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import SelectionList
+from textual.widgets import DataTable, SelectionList
 
 from qc_console.domain.values import QueueFilter
 from qc_console.services import dispositions, leads
@@ -252,3 +252,25 @@ async def test_rebalance_dialog_shows_rep_names_literally() -> None:
         await pilot.pause()
         shown = screen_text(pilot.app)  # type: ignore[arg-type]
         assert "[bold red]ACME[/]  (2 open)" in shown and "x[/y]  (0 open)" in shown
+
+
+async def test_the_console_fits_80_columns_and_widens_again(
+    keymap_file: Path, queue: Queue
+) -> None:
+    """Under 100 columns both tables take their compact form and need no sideways scroll;
+    widened, the full titles and the Company column come back."""
+    async with make_app(keymap_file, "sue").run_test(size=(80, 24)) as pilot:
+        screen = await open_console(pilot)
+        await settle(pilot)
+        holes = screen.query_one("#holes", DataTable)
+        for table in (heat(screen), holes):
+            assert table.virtual_size.width <= table.size.width, table.id
+        shown = screen_text(pilot.app)
+        assert "Late" in shown and "Sales" in shown and "Company" not in shown
+        assert cell_value(screen, "ann", "open") > 0  # the same figures, compact
+
+        await pilot.resize_terminal(140, 45)
+        await settle(pilot)
+        shown = screen_text(pilot.app)
+        assert "Untouched" in shown and "Company" in shown
+        assert heat(screen).virtual_size.width > 80

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
@@ -36,6 +36,18 @@ if TYPE_CHECKING:
     from qc_console.tui.app import QCConsoleApp
     from qc_console.tui.backend import Backend
 
+COMPACT_BELOW = 100
+"""Terminals narrower than this get the compact tables (`_lay_out`)."""
+HOLE_COLUMNS = (
+    ("lost", "Lost for", 8),
+    ("id", "#", 5),
+    ("name", "Name", 16),
+    ("company", "Company", 0),
+    ("stage", "Stage", 10),
+    ("owner", "Owner", 7),
+    ("why", "Why", 21),
+)
+"""The black holes' columns: key, title, width in the compact layout (0: left out there)."""
 REFRESH_SECONDS = 30.0
 """How often the open aging view reloads itself."""
 QC_ROLES = ("rep", "supervisor")
@@ -101,6 +113,7 @@ class SupervisorScreen(Rebalancing, Screen[None]):
         super().__init__(id="supervisor")
         self.report: Any = None
         self.holes: list[Any] = []
+        self._shown_at = datetime.min
 
     @property
     def console(self) -> QCConsoleApp:
@@ -118,20 +131,27 @@ class SupervisorScreen(Rebalancing, Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        holes = self.query_one("#holes", DataTable)
-        for key, title in (
-            ("lost", "Lost for"),
-            ("id", "#"),
-            ("name", "Name"),
-            ("company", "Company"),
-            ("stage", "Stage"),
-            ("owner", "Owner"),
-            ("why", "Why"),
-        ):
-            holes.add_column(Text(title), key=key)
+        self._lay_out(self.app.size.width)
         self.refresh_data()
         if self.console.poll_seconds:
             self.set_interval(REFRESH_SECONDS, self.refresh_data)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if (event.size.width < COMPACT_BELOW) != self.query_one(AgingHeatmap).compact:
+            self._lay_out(event.size.width)
+            if self.report is not None:
+                self._show(self.report, self.holes, self._shown_at)
+
+    def _lay_out(self, width: int) -> None:
+        """Both tables for a terminal `width` wide: under COMPACT_BELOW columns the heatmap
+        takes short titles and the black holes lose the Company column, so both fit 80."""
+        compact = width < COMPACT_BELOW
+        self.query_one(AgingHeatmap).compact = compact
+        holes = self.query_one("#holes", DataTable)
+        holes.clear(columns=True)
+        for key, title, narrow in HOLE_COLUMNS:
+            if not (compact and narrow == 0):
+                holes.add_column(Text(title), key=key, width=narrow if compact else None)
 
     # --- loading ----------------------------------------------------------------------
     def action_refresh_data(self) -> None:
@@ -157,34 +177,42 @@ class SupervisorScreen(Rebalancing, Screen[None]):
     def _show(self, report: Any, holes: list[Any], now: datetime) -> None:
         self.report = report
         self.holes = holes
+        self._shown_at = now
         self.query_one(AgingHeatmap).show(report, self.console.palette())
         at = utc_to_local(report.generated_at)
         self.query_one("#sup-title", Static).update(
             Text(
-                f"Queue aging — time in stage, open leads per rep · {at:%Y-%m-%d %H:%M} "
+                f"Queue aging · {at:%Y-%m-%d %H:%M} · enter: open · b: rebalance · v: rep's queue"
+                if self.query_one(AgingHeatmap).compact
+                else f"Queue aging — time in stage, open leads per rep · {at:%Y-%m-%d %H:%M} "
                 "· enter: open a cell · b: rebalance it · v: a rep's queue"
             )
         )
         table = self.query_one("#holes", DataTable)
         row = table.cursor_row
         table.clear()
+        keys = {str(c.key.value) for c in table.columns.values()}
         for lost in holes:
-            table.add_row(
-                Text(lost_for(now - lost.since), justify="right"),
-                Text(str(lost.lead_id), justify="right"),
-                Text(lost.name),
-                Text(lost.company),
-                Text(lost.stage),
-                Text(lost.owner or "(pool)", style="italic" if lost.owner is None else ""),
-                Text(lost.why),
-                key=str(lost.lead_id),
-            )
+            cells = {
+                "lost": Text(lost_for(now - lost.since), justify="right"),
+                "id": Text(str(lost.lead_id), justify="right"),
+                "name": Text(lost.name),
+                "company": Text(lost.company),
+                "stage": Text(lost.stage),
+                "owner": Text(lost.owner or "(pool)", style="italic" if lost.owner is None else ""),
+                "why": Text(lost.why),
+            }
+            table.add_row(*(v for k, v in cells.items() if k in keys), key=str(lost.lead_id))
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
         self.query_one("#holes-title", Static).update(
             Text(
                 f"Black holes — {len(holes)} open lead(s) nobody is working "
-                "· enter: open them as a queue · b: rebalance them"
+                + (
+                    "· enter: open · b: rebalance"
+                    if self.query_one(AgingHeatmap).compact
+                    else "· enter: open them as a queue · b: rebalance them"
+                )
             )
         )
 

@@ -14,12 +14,14 @@ from qc_console.tui.render import Palette
 POOL_KEY = "(pool)"
 """The row key of the unassigned pool (rep None)."""
 REP_COLUMN = "rep"
-METRICS: tuple[tuple[str, str], ...] = (
-    ("overdue", "Overdue"),
-    ("untouched_past_sla", "Untouched\n>SLA"),
-    ("handoffs_past_sla", "Hand-offs\n>SLA"),
+METRICS: tuple[tuple[str, str, str], ...] = (
+    ("overdue", "Overdue", "Late"),
+    ("untouched_past_sla", "Untouched\n>SLA", "New\n>SLA"),
+    ("handoffs_past_sla", "Hand-offs\n>SLA", "Sales\n>SLA"),
 )
-"""The SLA columns; their titles take two lines, so the whole table fits 100 columns."""
+"""The SLA columns: key, title (two lines, so the table fits 100 columns) and the compact
+title (with a narrower Rep column the table fits 80: `compact`)."""
+REP_WIDTH = {False: 14, True: 10}
 HOT = 10
 """A cell with at least this many leads is shown bold (a pile, not a straggler)."""
 
@@ -48,18 +50,25 @@ class AgingHeatmap(DataTable[Text]):
     def __init__(self, **kw: Any) -> None:
         super().__init__(cursor_type="cell", zebra_stripes=False, header_height=2, **kw)
         self.buckets: tuple[str, ...] = ()
+        self.compact = False
+        """Short SLA titles and a narrower Rep column (a terminal under 100 columns)."""
+        self._built: tuple[tuple[str, ...], bool] | None = None
 
     def show(self, report: Any, palette: Palette) -> None:
         """Redraw from an `AgingReport`, keeping the cursor on the same cell."""
         where = self.cursor_coordinate
-        if tuple(report.buckets) != self.buckets or not self.columns:
+        if (tuple(report.buckets), self.compact) != self._built or not self.columns:
             self.clear(columns=True)
             self.buckets = tuple(report.buckets)
-            self.add_column(Text("Rep"), key=REP_COLUMN, width=14)
+            self._built = (self.buckets, self.compact)
+            self.add_column(Text("Rep"), key=REP_COLUMN, width=REP_WIDTH[self.compact])
             for label in self.buckets:
                 self.add_column(Text(label, justify="right"), key=label, width=max(len(label), 4))
-            self.add_column(Text("Open", justify="right"), key="open", width=5)
-            for key, title in METRICS:
+            self.add_column(
+                Text("Open", justify="right"), key="open", width=4 if self.compact else 5
+            )
+            for key, title, short in METRICS:
+                title = short if self.compact else title
                 width = max(len(line) for line in title.splitlines())
                 self.add_column(Text(title, justify="right"), key=key, width=width)
         else:
@@ -72,7 +81,7 @@ class AgingHeatmap(DataTable[Text]):
                 for i, b in enumerate(self.buckets)
             ]
             total = Text(str(sum(row.counts.values())), style="bold", justify="right")
-            extra = [cell(getattr(row, key), palette.error) for key, _ in METRICS]
+            extra = [cell(getattr(row, key), palette.error) for key, _, _ in METRICS]
             self.add_row(label, *counts, total, *extra, key=name)
         if self.row_count:
             self.move_cursor(
