@@ -265,7 +265,7 @@ class QCConsoleApp(App[None]):
 
     def action_help(self) -> None:
         from qc_console.tui.keyhelp import key_entries
-        from qc_console.tui.screens.help import HelpScreen
+        from qc_console.tui.screens.help import NOTES, HelpScreen
 
         screen = self.screen
         if isinstance(screen, HelpScreen):
@@ -279,4 +279,5 @@ class QCConsoleApp(App[None]):
             "reps-report": "Reps",
             "campaigns-report": "Campaigns",
         }.get(screen.id or "", "this screen")
-        self.push_screen(HelpScreen(title, key_entries(screen)))
+        notes = getattr(screen, "HELP_NOTES", None) or NOTES
+        self.push_screen(HelpScreen(title, key_entries(screen), notes))

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, SelectionList
 from qc_console.domain.values import QueueFilter
 from qc_console.services import dispositions, leads
 from qc_console.services.facade import ServiceBackend
+from qc_console.tui.screens.help import NOTES, HelpScreen
 from qc_console.tui.screens.queue import QueueScreen
 from qc_console.tui.screens.supervisor import SupervisorScreen
 from qc_console.tui.screens.supervisor_dialogs import RebalanceDialog
@@ -274,3 +275,18 @@ async def test_the_console_fits_80_columns_and_widens_again(
         shown = screen_text(pilot.app)
         assert "Untouched" in shown and "Company" in shown
         assert heat(screen).virtual_size.width > 80
+
+
+async def test_help_explains_the_heatmaps_columns(keymap_file: Path, queue: Queue) -> None:
+    async with make_app(keymap_file, "sue").run_test(size=(140, 45)) as pilot:
+        screen = await open_console(pilot)
+        await press(pilot, "question_mark")
+        shown = screen_text(pilot.app)
+        assert "Keys — Supervisor" in shown
+        assert "Untouched >SLA (New >SLA): new leads nobody touched" in shown
+        assert "Sorting (s / S)" not in shown  # the queue's notes stay the queue's
+        await press(pilot, "escape", "escape")
+        assert pilot.app.screen is not screen
+        await press(pilot, "question_mark")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        assert pilot.app.screen.notes == NOTES  # below the fold of the queue's long key list

@@ -15,16 +15,20 @@ from textual.widgets import Static
 
 from qc_console.tui.keyhelp import GROUPS, KeyEntry
 
-NOTES = (
-    "Dimmed keys are not legal for the lead under the cursor: press one to hear why.\n"
-    "Sorting (s / S) reorders the rows already loaded, in memory; the queue's own order is by "
-    "priority (‼ SLA breach, ! overdue, • due today, ↺ resurfaced).\n"
-    "Keys can be changed in keymap.toml by their ids (in italics on a wide screen): "
-    '[keymap] "queue.qualify" = "Q".'
+KEYMAP_NOTE = (
+    "Keys can be changed in keymap.toml by their ids (in italics on a wide screen): [keymap] "
+    '"queue.qualify" = "Q".'
 )
 
 
-def help_body(entries: list[KeyEntry], *, show_ids: bool = True) -> Group:
+NOTES = (
+    "Dimmed keys are not legal for the lead under the cursor: press one to hear why.\n"
+    "Sorting (s / S) reorders the rows already loaded, in memory; the queue's own order is by "
+    "priority (‼ SLA breach, ! overdue, • due today, ↺ resurfaced).\n" + KEYMAP_NOTE
+)
+
+
+def help_body(entries: list[KeyEntry], *, show_ids: bool = True, notes: str = NOTES) -> Group:
     """One table, a heading row per group (so the columns line up across groups)."""
     table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
     table.add_column(no_wrap=True, width=12, style="bold")
@@ -47,11 +51,12 @@ def help_body(entries: list[KeyEntry], *, show_ids: bool = True) -> Group:
             if show_ids:
                 cells.append(Text(e.binding_id))
             table.add_row(*cells)
-    return Group(table, Text(""), Text(NOTES, style="italic"))
+    return Group(table, Text(""), Text(notes, style="italic"))
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys of the screen it was opened over (generated from the bindings)."""
+    """Keys of the screen it was opened over (generated from the bindings), then that screen's
+    `HELP_NOTES` (the queue's notes when it has none)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "close", "Close", id="help.close"),
@@ -66,17 +71,19 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen VerticalScroll { height: 1fr; }
     """
 
-    def __init__(self, title: str, entries: list[KeyEntry]) -> None:
+    def __init__(self, title: str, entries: list[KeyEntry], notes: str = NOTES) -> None:
         super().__init__(id="help")
         self.title_text = title
         self.entries = entries
+        self.notes = notes
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(f"Keys — {self.title_text}   (escape closes)"), id="help-title")
             with VerticalScroll():
                 wide = self.app.size.width >= 120  # room for the keymap ids
-                yield Static(help_body(self.entries, show_ids=wide), id="help-body")
+                body = help_body(self.entries, show_ids=wide, notes=self.notes)
+                yield Static(body, id="help-body")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from qc_console.domain.errors import DomainError
 from qc_console.domain.values import QueueFilter
 from qc_console.domain.when import utc_to_local
+from qc_console.tui.screens.help import KEYMAP_NOTE
 from qc_console.tui.screens.supervisor_drill import (
     ALL,
     HANDED_OFF,
@@ -55,6 +56,17 @@ QC_ROLES = ("rep", "supervisor")
 
 class SupervisorScreen(Rebalancing, Screen[None]):
     """Aging heatmap above, black holes below."""
+
+    HELP_NOTES = (
+        "Heatmap: open leads per rep and the pool by time in their stage; then Overdue (Late): "
+        "next actions past due; Untouched >SLA (New >SLA): new leads nobody touched within the "
+        "speed-to-lead SLA; Hand-offs >SLA (Sales >SLA): hand-offs sales has not accepted "
+        "within their SLA. Warmer colours are older; bold is a pile (10 or more).\n"
+        "Black holes: open leads with no owner, no next action or resurface date, or a "
+        "hand-off nobody accepted, and how long each has been lost.\n"
+        f"The figures reload every {REFRESH_SECONDS:.0f} s while the screen is open (r: now).\n"
+        + KEYMAP_NOTE
+    )
 
     DEFAULT_CSS = """
     SupervisorScreen #sup-title, SupervisorScreen #holes-title {
