@@ -30,7 +30,7 @@ from qc_console.tui.screens.supervisor_drill import (
     lost_for,
 )
 from qc_console.tui.screens.supervisor_rebalance import Rebalancing
-from qc_console.tui.widgets.aging_heatmap import REP_COLUMN, AgingHeatmap
+from qc_console.tui.widgets.aging_heatmap import HOT, REP_COLUMN, AgingHeatmap
 from qc_console.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class SupervisorScreen(Rebalancing, Screen[None]):
         "Heatmap: open leads per rep and the pool by time in their stage; then Overdue (Late): "
         "next actions past due; Untouched >SLA (New >SLA): new leads nobody touched within the "
         "speed-to-lead SLA; Hand-offs >SLA (Sales >SLA): hand-offs sales has not accepted "
-        "within their SLA. Warmer colours are older; bold is a pile (10 or more).\n"
+        f"within their SLA. Warmer colours are older; bold is a pile ({HOT} or more).\n"
         "Black holes: open leads with no owner, no next action or resurface date, or a "
         "hand-off nobody accepted, and how long each has been lost.\n"
         f"The figures reload every {REFRESH_SECONDS:.0f} s while the screen is open (r: now).\n"
