@@ -125,7 +125,6 @@ class SupervisorScreen(Rebalancing, Screen[None]):
         super().__init__(id="supervisor")
         self.report: Any = None
         self.holes: list[Any] = []
-        self._shown_at = datetime.min
 
     @property
     def console(self) -> QCConsoleApp:
@@ -152,7 +151,7 @@ class SupervisorScreen(Rebalancing, Screen[None]):
         if (event.size.width < COMPACT_BELOW) != self.query_one(AgingHeatmap).compact:
             self._lay_out(event.size.width)
             if self.report is not None:
-                self._show(self.report, self.holes, self._shown_at)
+                self._show(self.report, self.holes, self.report.generated_at)
 
     def _lay_out(self, width: int) -> None:
         """Both tables for a terminal `width` wide: under COMPACT_BELOW columns the heatmap
@@ -189,7 +188,6 @@ class SupervisorScreen(Rebalancing, Screen[None]):
     def _show(self, report: Any, holes: list[Any], now: datetime) -> None:
         self.report = report
         self.holes = holes
-        self._shown_at = now
         self.query_one(AgingHeatmap).show(report, self.console.palette())
         at = utc_to_local(report.generated_at)
         self.query_one("#sup-title", Static).update(
